@@ -1,0 +1,469 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/kubeharden/kubeharden"
+	kjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
+)
+
+// Meta is the part of an object every analyzer dispatches on.
+type Meta struct {
+	APIVersion  string
+	Kind        string
+	Name        string
+	Namespace   string
+	Labels      map[string]string
+	Annotations map[string]string
+}
+
+// Document is one decoded document (or one item of a List document).
+type Document struct {
+	Source string
+	// Index is the 0-based index of the document in its stream, counting
+	// empty and comment-only documents as kubectl's reader returns them.
+	Index int
+	// Item is the index inside a List document, or -1.
+	Item int
+	// Line is the 1-based line where the document starts in the source.
+	Line int
+	// Raw is the document as written (YAML or JSON). For List items it is
+	// the List document's text.
+	Raw []byte
+	// JSON is the document as the API server sees it: YAML 1.1 scalars,
+	// merge keys applied, the last of duplicate keys kept.
+	JSON []byte
+	// Meta holds apiVersion, kind and metadata, decoded case-sensitively.
+	Meta Meta
+	// Problems are duplicate keys found while converting YAML to JSON;
+	// Into adds unknown and case-variant fields.
+	Problems []FieldProblem
+
+	pos    *positioner // shared by the items of one List
+	prefix string      // path prefix of a List item ("items[2]")
+}
+
+// Object names the document kubesec-style: "Kind/name.namespace" (namespace
+// "default" when unset), or "Kind/name" for cluster-scoped callers that
+// pass clusterScoped, or the kind alone when the object has no name.
+func (d *Document) Object(clusterScoped bool) string {
+	kind := d.Meta.Kind
+	if kind == "" {
+		kind = "Object"
+	}
+	if d.Meta.Name == "" {
+		return kind
+	}
+	if clusterScoped {
+		return kind + "/" + d.Meta.Name
+	}
+	ns := d.Meta.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return kind + "/" + d.Meta.Name + "." + ns
+}
+
+// Error wraps err as an InputError positioned at path (which may be empty).
+func (d *Document) Error(err error, path string) *kubeharden.InputError {
+	e := &kubeharden.InputError{Source: d.Source, Document: d.Index, Line: d.Line, Err: err}
+	if path != "" {
+		if p := d.Position(path); p.IsValid() {
+			e.Line, e.Column = p.Line, p.Column
+		}
+	}
+	return e
+}
+
+// ProblemKind classifies a FieldProblem.
+type ProblemKind int
+
+const (
+	// UnknownField: the key is not a field of the target type; the API
+	// server drops it.
+	UnknownField ProblemKind = iota
+	// DuplicateKey: the key appears twice in one mapping; the API server
+	// keeps the last value.
+	DuplicateKey
+	// CaseVariantKey: the key differs from a real field only in case
+	// (allowprivilegeescalation); the API server drops it, while
+	// case-insensitive tools read it.
+	CaseVariantKey
+)
+
+func (k ProblemKind) String() string {
+	switch k {
+	case UnknownField:
+		return "unknown field"
+	case DuplicateKey:
+		return "duplicate key"
+	case CaseVariantKey:
+		return "case-variant key"
+	}
+	return "problem"
+}
+
+// FieldProblem is a strict-decoding problem that does not stop analysis.
+type FieldProblem struct {
+	Kind ProblemKind
+	// Path is the field path of the offending key
+	// ("spec.containers[0].securityContext.privilegd").
+	Path string
+	// Canonical is the real field name for a CaseVariantKey.
+	Canonical string
+	// Line is set when the converter reported it (duplicate YAML keys).
+	Line    int
+	Message string
+}
+
+var (
+	reYAMLLine  = regexp.MustCompile(`line (\d+):`)
+	reDupKey    = regexp.MustCompile(`line (\d+): key (".*?"|\S+) already set in map`)
+	reStrictMsg = regexp.MustCompile(`^(?:json: )?(unknown|duplicate) field "(.*)"$`)
+	reTypeErr   = regexp.MustCompile(`into Go struct field [^.\s]+\.(\S+) of type`)
+	reJSONValue = regexp.MustCompile(`^json: cannot unmarshal (\S+(?: \S+)?) into`)
+)
+
+// convert turns one framed document into a Document (or List items).
+func (s *splitter) convert(raw []byte, idx, line int) {
+	if !utf8.Valid(raw) {
+		s.fail(idx, line+invalidUTF8Line(raw)-1, ErrInvalidUTF8)
+		return
+	}
+	var pos *positioner
+	var problems []FieldProblem
+	var js []byte
+	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+		js = t
+	} else {
+		if bytes.IndexByte(raw, '&') >= 0 {
+			// Anchors exist: measure what the aliases expand to before
+			// go-yaml and json.Marshal copy them (parsing.md §4.2).
+			budget := s.opts.MaxAliasBytes
+			if budget <= 0 {
+				budget = max(1<<20, 10*len(raw))
+			}
+			p := newPositioner(raw, line)
+			if n, err := p.expandedSize(budget); err != nil {
+				s.fail(idx, line, err)
+				return
+			} else if n < 0 {
+				p = nil // yaml.v3 could not parse it; go-yaml v2 decides below
+			}
+			pos = p
+		}
+		var err error
+		js, err = yaml.YAMLToJSONStrict(raw)
+		if err != nil {
+			dups := reDupKey.FindAllStringSubmatch(err.Error(), -1)
+			if len(dups) == 0 {
+				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
+				return
+			}
+			for _, m := range dups {
+				l, _ := strconv.Atoi(m[1])
+				key := strings.Trim(m[2], `"`)
+				problems = append(problems, FieldProblem{Kind: DuplicateKey, Path: key, Line: line + l - 1,
+					Message: fmt.Sprintf("key %q appears more than once in one mapping; the API server keeps the last value", key)})
+			}
+			js, err = yaml.YAMLToJSON(raw)
+			if err != nil {
+				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
+				return
+			}
+		}
+	}
+	if bytes.Equal(js, []byte("null")) {
+		return
+	}
+	if d := jsonDepth(js); d > s.opts.MaxDepth {
+		s.fail(idx, line, fmt.Errorf("%w (%d levels, limit %d)", ErrTooDeep, d, s.opts.MaxDepth))
+		return
+	}
+	if pos == nil {
+		pos = newPositioner(raw, line)
+	}
+	if js[0] == '[' {
+		s.expand(js, raw, idx, line, pos, problems)
+		return
+	}
+	if js[0] != '{' {
+		s.fail(idx, line, fmt.Errorf("%w: found %s", ErrNotObject, truncate(string(js), 30)))
+		return
+	}
+	d := &Document{Source: s.source, Index: idx, Item: -1, Line: line, Raw: raw, JSON: js, Problems: problems, pos: pos}
+	if err := decodeMeta(js, &d.Meta); err != nil {
+		s.fail(idx, line, err)
+		return
+	}
+	if isList(d.Meta.Kind) {
+		var l struct {
+			Items json.RawMessage `json:"items"`
+		}
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &l); err == nil && len(l.Items) > 0 && l.Items[0] == '[' {
+			s.count-- // the List itself does not count, its items do
+			s.expandItems(l.Items, d, "items")
+			return
+		}
+	}
+	s.docs = append(s.docs, d)
+}
+
+// expand treats a top-level array as a list of objects.
+func (s *splitter) expand(js, raw []byte, idx, line int, pos *positioner, problems []FieldProblem) {
+	parent := &Document{Source: s.source, Index: idx, Item: -1, Line: line, Raw: raw, Problems: problems, pos: pos}
+	s.count--
+	s.expandItems(js, parent, "")
+}
+
+func (s *splitter) expandItems(arr []byte, parent *Document, prefix string) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(arr, &items); err != nil {
+		s.fail(parent.Index, parent.Line, fmt.Errorf("%w: list items: %w", ErrSyntax, err))
+		return
+	}
+	for i, it := range items {
+		p := fmt.Sprintf("%s[%d]", prefix, i)
+		it = bytes.TrimSpace(it)
+		if bytes.Equal(it, []byte("null")) {
+			continue
+		}
+		if !s.reserve(parent.Index, parent.Line) {
+			return
+		}
+		d := &Document{Source: s.source, Index: parent.Index, Item: i, Line: parent.Line, Raw: parent.Raw,
+			JSON: it, pos: parent.pos, prefix: p}
+		if i == 0 {
+			d.Problems = parent.Problems
+		}
+		if len(it) == 0 || it[0] != '{' {
+			s.fail(parent.Index, d.Position("").Line, fmt.Errorf("%w: item %d of the list", ErrNotObject, i))
+			continue
+		}
+		if err := decodeMeta(it, &d.Meta); err != nil {
+			s.fail(parent.Index, d.Position("").Line, fmt.Errorf("item %d: %w", i, err))
+			continue
+		}
+		s.docs = append(s.docs, d)
+	}
+}
+
+func isList(kind string) bool {
+	return kind == "List" || (strings.HasSuffix(kind, "List") && len(kind) > 4)
+}
+
+func decodeMeta(js []byte, m *Meta) error {
+	var tm struct {
+		APIVersion any `json:"apiVersion"`
+		Kind       any `json:"kind"`
+		Metadata   *struct {
+			Name        any               `json:"name"`
+			Namespace   any               `json:"namespace"`
+			Labels      map[string]string `json:"labels"`
+			Annotations map[string]string `json:"annotations"`
+		} `json:"metadata"`
+	}
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &tm); err != nil {
+		return fmt.Errorf("%w: metadata: %s", ErrType, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	var err error
+	str := func(field string, v any) string {
+		switch x := v.(type) {
+		case nil:
+			return ""
+		case string:
+			return x
+		}
+		if err == nil {
+			err = fmt.Errorf("%w: %s must be a string, found %v", ErrType, field, v)
+		}
+		return ""
+	}
+	m.APIVersion = str("apiVersion", tm.APIVersion)
+	m.Kind = str("kind", tm.Kind)
+	if tm.Metadata != nil {
+		m.Name = str("metadata.name", tm.Metadata.Name)
+		m.Namespace = str("metadata.namespace", tm.Metadata.Namespace)
+		m.Labels = tm.Metadata.Labels
+		m.Annotations = tm.Metadata.Annotations
+	}
+	return err
+}
+
+// Into decodes the document into v exactly as the API server does
+// (case-sensitive field names, ints preserved). Unknown, duplicate and
+// case-variant fields are returned as FieldProblems (together with the
+// duplicates found during YAML conversion) and never stop the decode; a type
+// mismatch is an error (wrapping ErrType) positioned at the field.
+func (d *Document) Into(v any) ([]FieldProblem, error) {
+	strict, err := kjson.UnmarshalStrict(d.JSON, v)
+	if err != nil {
+		msg := err.Error()
+		path := ""
+		if m := reTypeErr.FindStringSubmatch(msg); m != nil {
+			path = m[1]
+			what := "a value of another type"
+			if mv := reJSONValue.FindStringSubmatch(msg); mv != nil {
+				what = "a " + mv[1]
+			}
+			tail := msg[strings.LastIndex(msg, " of type ")+len(" of type "):]
+			return nil, d.Error(fmt.Errorf("%w: %s: found %s, want %s", ErrType, path, what, tail), path)
+		}
+		if ok, _ := kjson.SyntaxErrorOffset(err); ok {
+			return nil, d.Error(fmt.Errorf("%w: %w", ErrSyntax, err), "")
+		}
+		return nil, d.Error(fmt.Errorf("%w: %s", ErrType, strings.TrimPrefix(msg, "json: ")), "")
+	}
+	problems := append([]FieldProblem(nil), d.Problems...)
+	for _, se := range strict {
+		m := reStrictMsg.FindStringSubmatch(se.Error())
+		if m == nil {
+			problems = append(problems, FieldProblem{Kind: UnknownField, Message: se.Error()})
+			continue
+		}
+		path := m[2]
+		if m[1] == "duplicate" {
+			if d.hasDuplicate(path) {
+				continue
+			}
+			problems = append(problems, FieldProblem{Kind: DuplicateKey, Path: path,
+				Message: fmt.Sprintf("field %q appears more than once; the API server keeps the last value", path)})
+			continue
+		}
+		if canon := caseVariant(v, path); canon != "" {
+			problems = append(problems, FieldProblem{Kind: CaseVariantKey, Path: path, Canonical: canon,
+				Message: fmt.Sprintf("key %q differs from the field %q only in case: the API server ignores it, while case-insensitive tools read it", lastSegment(path), canon)})
+			continue
+		}
+		problems = append(problems, FieldProblem{Kind: UnknownField, Path: path,
+			Message: fmt.Sprintf("unknown field %q: the API server drops it, so whatever it was meant to set is not set", path)})
+	}
+	return problems, nil
+}
+
+func (d *Document) hasDuplicate(path string) bool {
+	last := lastSegment(path)
+	for _, p := range d.Problems {
+		if p.Kind == DuplicateKey && (p.Path == path || p.Path == last) {
+			return true
+		}
+	}
+	return false
+}
+
+// Position returns the line and column of path (a field path such as
+// "spec.containers[0].securityContext.privileged"; map keys with dots go in
+// brackets: "metadata.annotations[a.b/c]"). Aliases and merge keys are
+// followed. A missing field yields its deepest existing ancestor with Exact
+// false. The YAML node tree is built on first use only.
+func (d *Document) Position(path string) kubeharden.Position {
+	if d.prefix != "" {
+		if path == "" {
+			path = d.prefix
+		} else {
+			path = d.prefix + "." + path
+		}
+	}
+	if d.prefix != "" && d.prefix[0] == '[' {
+		path = strings.TrimPrefix(path, ".")
+	}
+	p := kubeharden.Position{File: d.Source, Line: d.Line}
+	if d.pos == nil {
+		return p
+	}
+	line, col, exact, ok := d.pos.lookup(path)
+	if !ok {
+		return p
+	}
+	p.Line, p.Column, p.Exact = line, col, exact
+	return p
+}
+
+// Positioned returns findings with Position filled from their Path; it is
+// a no-op on documents without findings that need one.
+func (d *Document) Positioned(fs []kubeharden.Finding) {
+	for i := range fs {
+		if fs[i].Position.IsValid() {
+			continue
+		}
+		fs[i].Position = d.Position(fs[i].Path)
+	}
+}
+
+// positioner resolves field paths on a lazily parsed yaml.v3 tree.
+type positioner struct {
+	raw  []byte
+	base int // line of raw's first line in the source
+	once sync.Once
+	root *node
+	err  error
+}
+
+func newPositioner(raw []byte, line int) *positioner { return &positioner{raw: raw, base: line} }
+
+func yamlErrLine(err error) int {
+	if m := reYAMLLine.FindStringSubmatch(err.Error()); m != nil {
+		if n, e := strconv.Atoi(m[1]); e == nil {
+			return n
+		}
+	}
+	return 1
+}
+
+func cleanYAMLErr(err error) string {
+	s := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
+	s = strings.TrimPrefix(s, "yaml: ")
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func invalidUTF8Line(b []byte) int {
+	line := 1
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if b[i] == '\n' {
+			line++
+		}
+		i += size
+	}
+	return line
+}
+
+// jsonDepth returns the maximum nesting depth of a JSON text.
+func jsonDepth(b []byte) int {
+	depth, maxd := 0, 0
+	inStr := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inStr {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+			if depth > maxd {
+				maxd = depth
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return maxd
+}
