@@ -1,0 +1,2 @@
+// Package image checks container images before they are deployed.
+package image
