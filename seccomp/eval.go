@@ -1,0 +1,420 @@
+package seccomp
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// Errors a runtime raises when it loads a profile. They wrap into
+// Effective.LoadError.
+var (
+	// ErrRejected: the runtime refuses the profile; the container does not
+	// start.
+	ErrRejected = errors.New("runtime rejects the profile")
+	// ErrConflict: two rules give one syscall different actions; libseccomp
+	// returns EEXIST and the container does not start.
+	ErrConflict = errors.New("conflicting actions for one syscall")
+)
+
+// Target describes where a profile runs. The zero value is containerd on
+// amd64 with Docker's default capabilities and a current kernel.
+type Target struct {
+	// Runtime decodes the profile; "" means containerd.
+	Runtime Runtime
+	// Arch is the native architecture (SCMP_ARCH_*, moby native name or
+	// GOARCH); "" means SCMP_ARCH_X86_64.
+	Arch specs.Arch
+	// Caps is the container's bounding set; nil means DefaultCaps(). Use an
+	// empty non-nil slice for no capabilities.
+	Caps []string
+	// Kernel is the host kernel; the zero value means a current kernel
+	// that meets every minKernel condition.
+	Kernel KernelVersion
+}
+
+func (t Target) normalize() Target {
+	if t.Runtime == "" {
+		t.Runtime = RuntimeContainerd
+	}
+	if t.Arch == "" {
+		t.Arch = specs.ArchX86_64
+	} else if a, ok := ParseArch(string(t.Arch)); ok {
+		t.Arch = a
+	}
+	if t.Caps == nil {
+		t.Caps = DefaultCaps()
+	}
+	return t
+}
+
+// String renders "containerd/SCMP_ARCH_X86_64".
+func (t Target) String() string {
+	t = t.normalize()
+	return fmt.Sprintf("%s/%s", t.Runtime, t.Arch)
+}
+
+// EffectiveRule is a rule as the runtime hands it to libseccomp.
+type EffectiveRule struct {
+	// Index is the rule's index in Profile.Syscalls.
+	Index    int
+	Names    []string
+	Action   specs.LinuxSeccompAction
+	ErrnoRet *uint
+	Args     []Arg
+	// Redundant rules have the default action and errno; runc skips them.
+	Redundant bool
+}
+
+// Decision is the outcome for one syscall on one architecture.
+type Decision struct {
+	// Action applies to every call when Conditional is false; otherwise
+	// it is the action for calls no argument filter matches.
+	Action specs.LinuxSeccompAction
+	Errno  uint
+	// Conditional is set when argument-filtered rules change the outcome
+	// for some argument values; CondActions lists their actions.
+	Conditional bool
+	CondActions []specs.LinuxSeccompAction
+	// Rules are the indexes (in Profile.Syscalls) of the rules naming the
+	// syscall.
+	Rules []int
+	// Conflict is set when unconditional rules disagree.
+	Conflict bool
+}
+
+// Allows reports whether every call of the syscall is let through.
+func (d Decision) Allows() bool { return !d.Conditional && allowing(d.Action) }
+
+// AllowsSome reports whether at least some calls are let through.
+func (d Decision) AllowsSome() bool {
+	if allowing(d.Action) {
+		return true
+	}
+	return slices.ContainsFunc(d.CondActions, allowing)
+}
+
+func allowing(a specs.LinuxSeccompAction) bool { return a == specs.ActAllow || a == specs.ActLog }
+
+// Effective is a profile resolved for a target.
+type Effective struct {
+	Profile *Profile
+	Target  Target
+	// Disabled means the runtime runs the container without seccomp
+	// (`{}`, or no defaultAction and no rules).
+	Disabled bool
+	// LoadError is set when the runtime would refuse the profile.
+	LoadError error
+	// DefaultAction and DefaultErrno as the runtime applies them.
+	DefaultAction specs.LinuxSeccompAction
+	DefaultErrno  uint
+	// Arches are the filter's architectures; the native one comes first.
+	Arches []specs.Arch
+	// Rules are the rules that survive the runtime's decoding and
+	// includes/excludes expansion.
+	Rules []EffectiveRule
+	// Conflicts lists syscalls given different unconditional actions.
+	Conflicts []string
+	// Unknown lists names libseccomp does not know (runc skips them).
+	Unknown []string
+
+	byName map[string][]int // name -> indexes into Rules
+}
+
+// Evaluate resolves the profile for the target the way the target's
+// runtime loads it, then the way runc applies it through libseccomp.
+func Evaluate(p *Profile, t Target) *Effective {
+	t = t.normalize()
+	e := &Effective{Profile: p, Target: t, byName: map[string][]int{}}
+	if p == nil {
+		e.Disabled = true
+		return e
+	}
+	dialect := t.Runtime.Dialect()
+	for _, pr := range p.Problems {
+		if pr.Kind == ProblemInvalidValue && pr.Dialects&dialect != 0 {
+			e.fail(fmt.Errorf("%w: %w", ErrRejected, pr.Err))
+			break
+		}
+	}
+	oci := dialect == DialectOCI
+	hasRules := len(p.Syscalls) > 0
+	if p.DefaultAction == "" && !hasRules {
+		e.Disabled = true
+		return e
+	}
+
+	// Architectures.
+	native := t.Arch
+	arches := []specs.Arch{native}
+	addArch := func(a specs.Arch) {
+		if a == archNative && dialect == DialectContainers {
+			a = native
+		}
+		if _, ok := archTable[a]; !ok {
+			e.fail(fmt.Errorf("%w: unknown architecture %q", ErrRejected, a))
+			return
+		}
+		if !slices.Contains(arches, a) {
+			arches = append(arches, a)
+		}
+	}
+	for _, a := range p.Architectures {
+		addArch(a)
+	}
+	if !oci {
+		if len(p.Architectures) > 0 && len(p.ArchMap) > 0 {
+			e.fail(fmt.Errorf("%w: both architectures and archMap are set", ErrRejected))
+		}
+		for _, am := range p.ArchMap {
+			if am.Arch == native {
+				addArch(am.Arch)
+				for _, s := range am.SubArches {
+					addArch(s)
+				}
+				break
+			}
+		}
+	}
+	e.Arches = arches
+
+	// Default action.
+	e.DefaultAction = p.DefaultAction
+	e.DefaultErrno = 1 // EPERM, runc's default
+	if p.DefaultErrnoRet != nil {
+		e.DefaultErrno = *p.DefaultErrnoRet
+	}
+	if dialect == DialectContainers && p.DefaultErrno != "" {
+		if v, ok := errnoValue(p.DefaultErrno); ok {
+			e.DefaultErrno = v
+		} else {
+			e.fail(fmt.Errorf("%w: unknown errno name %q", ErrRejected, p.DefaultErrno))
+		}
+	}
+	switch {
+	case !validActions[p.DefaultAction]:
+		e.fail(fmt.Errorf("%w: invalid defaultAction %q", ErrRejected, p.DefaultAction))
+	case p.DefaultAction == specs.ActNotify:
+		e.fail(fmt.Errorf("%w: SCMP_ACT_NOTIFY cannot be the default action", ErrRejected))
+	case p.DefaultErrnoRet != nil && !takesErrno(p.DefaultAction):
+		e.fail(fmt.Errorf("%w: defaultErrnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", ErrRejected))
+	}
+	for _, f := range p.Flags {
+		if !validFlags[f] {
+			e.fail(fmt.Errorf("%w: unknown flag %q", ErrRejected, f))
+		}
+	}
+	if p.ListenerMetadata != "" && p.ListenerPath == "" && dialect != DialectContainers {
+		e.fail(fmt.Errorf("%w: listenerMetadata without listenerPath", ErrRejected))
+	}
+
+	nativeName := archToNative(native)
+	for i := range p.Syscalls {
+		s := &p.Syscalls[i]
+		names := s.Names
+		if !oci {
+			if s.Name != "" && len(s.Names) > 0 {
+				e.fail(fmt.Errorf("%w: syscalls[%d] sets both name and names", ErrRejected, i))
+			}
+			if !e.included(s, nativeName, dialect) {
+				continue
+			}
+			names = s.allNames()
+		}
+		r := EffectiveRule{Index: i, Names: names, Action: s.Action, ErrnoRet: s.ErrnoRet, Args: s.Args}
+		if dialect == DialectContainers && s.Errno != "" {
+			if v, ok := errnoValue(s.Errno); ok {
+				r.ErrnoRet = &v
+			} else {
+				e.fail(fmt.Errorf("%w: syscalls[%d]: unknown errno name %q", ErrRejected, i, s.Errno))
+			}
+		}
+		if !validActions[s.Action] {
+			e.fail(fmt.Errorf("%w: syscalls[%d]: invalid action %q", ErrRejected, i, s.Action))
+		}
+		if r.ErrnoRet != nil && !takesErrno(s.Action) {
+			e.fail(fmt.Errorf("%w: syscalls[%d]: errnoRet is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", ErrRejected, i))
+		}
+		if s.Action == specs.ActNotify && p.ListenerPath == "" {
+			e.fail(fmt.Errorf("%w: syscalls[%d]: SCMP_ACT_NOTIFY needs listenerPath", ErrRejected, i))
+		}
+		if s.Action == specs.ActNotify && slices.Contains(names, "write") {
+			e.fail(fmt.Errorf("%w: syscalls[%d]: runc refuses SCMP_ACT_NOTIFY on write", ErrRejected, i))
+		}
+		for j, a := range s.Args {
+			if a.Index > 5 {
+				e.fail(fmt.Errorf("%w: syscalls[%d].args[%d]: index %d is not 0-5", ErrRejected, i, j, a.Index))
+			}
+			if !validOperators[a.Op] {
+				e.fail(fmt.Errorf("%w: syscalls[%d].args[%d]: invalid operator %q", ErrRejected, i, j, a.Op))
+			}
+		}
+		errno := uint(1)
+		if r.ErrnoRet != nil {
+			errno = *r.ErrnoRet
+		}
+		r.Redundant = s.Action == e.DefaultAction && (!takesErrno(s.Action) || errno == e.DefaultErrno)
+		idx := len(e.Rules)
+		e.Rules = append(e.Rules, r)
+		for _, n := range names {
+			if !KnownSyscall(n) {
+				if !slices.Contains(e.Unknown, n) {
+					e.Unknown = append(e.Unknown, n)
+				}
+				continue
+			}
+			if l := e.byName[n]; len(l) == 0 || l[len(l)-1] != idx {
+				e.byName[n] = append(l, idx)
+			}
+		}
+	}
+	sort.Strings(e.Unknown)
+	// Conflicts: different unconditional actions for one syscall.
+	for n, idxs := range e.byName {
+		var first *EffectiveRule
+		for _, i := range idxs {
+			r := &e.Rules[i]
+			if r.Redundant || len(r.Args) > 0 {
+				continue
+			}
+			if first == nil {
+				first = r
+			} else if first.Action != r.Action || errnoOf(first) != errnoOf(r) {
+				e.Conflicts = append(e.Conflicts, n)
+				break
+			}
+		}
+	}
+	sort.Strings(e.Conflicts)
+	if len(e.Conflicts) > 0 {
+		e.fail(fmt.Errorf("%w: %v (libseccomp returns EEXIST and the container does not start)", ErrConflict, e.Conflicts))
+	}
+	return e
+}
+
+func errnoOf(r *EffectiveRule) uint {
+	if r.ErrnoRet == nil || !takesErrno(r.Action) {
+		return 1
+	}
+	return *r.ErrnoRet
+}
+
+func takesErrno(a specs.LinuxSeccompAction) bool { return a == specs.ActErrno || a == specs.ActTrace }
+
+func (e *Effective) fail(err error) {
+	if e.LoadError == nil {
+		e.LoadError = err
+	}
+}
+
+// included applies Docker's and containers/common's includes/excludes.
+func (e *Effective) included(s *Syscall, nativeName string, dialect Dialect) bool {
+	caps := e.Target.Caps
+	kernelOK := func(k *KernelVersion) bool {
+		return e.Target.Kernel == (KernelVersion{}) || e.Target.Kernel.AtLeast(*k)
+	}
+	if x := s.Excludes; x != nil {
+		if len(x.Arches) > 0 && slices.Contains(x.Arches, nativeName) {
+			return false
+		}
+		for _, c := range x.Caps {
+			if slices.Contains(caps, c) {
+				return false
+			}
+		}
+		if dialect == DialectDocker && x.MinKernel != nil && kernelOK(x.MinKernel) {
+			return false
+		}
+	}
+	if in := s.Includes; in != nil {
+		if len(in.Arches) > 0 && !slices.Contains(in.Arches, nativeName) {
+			return false
+		}
+		for _, c := range in.Caps {
+			if !slices.Contains(caps, c) {
+				return false
+			}
+		}
+		if dialect == DialectDocker && in.MinKernel != nil && !kernelOK(in.MinKernel) {
+			return false
+		}
+	}
+	return true
+}
+
+// Decide returns the outcome for one syscall on one of the filter's
+// architectures. A syscall that does not exist on arch gets the default
+// action (the kernel never sees it).
+func (e *Effective) Decide(name string, arch specs.Arch) Decision {
+	if e.Disabled {
+		return Decision{Action: specs.ActAllow}
+	}
+	d := Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
+	if !SyscallOnArch(name, arch) {
+		return d
+	}
+	decided := false
+	for _, i := range e.byName[name] {
+		r := &e.Rules[i]
+		d.Rules = append(d.Rules, r.Index)
+		if r.Redundant {
+			continue
+		}
+		if len(r.Args) == 0 {
+			if !decided {
+				d.Action, d.Errno, decided = r.Action, errnoOf(r), true
+			} else if d.Action != r.Action || d.Errno != errnoOf(r) {
+				d.Conflict = true
+			}
+			continue
+		}
+		if !slices.Contains(d.CondActions, r.Action) {
+			d.CondActions = append(d.CondActions, r.Action)
+		}
+	}
+	// An unconditional rule and a filtered rule with the same action
+	// merge into the unconditional one.
+	if decided {
+		d.CondActions = slices.DeleteFunc(d.CondActions, func(a specs.LinuxSeccompAction) bool { return a == d.Action })
+	}
+	d.Conditional = len(d.CondActions) > 0
+	return d
+}
+
+// Allowed returns, sorted, the syscalls of arch that every call may make
+// (ALLOW or LOG without argument conditions), and those allowed only for
+// some argument values.
+func (e *Effective) Allowed(arch specs.Arch) (always, some []string) {
+	bit, ok := tableBit(arch)
+	if !ok {
+		return nil, nil
+	}
+	for _, ent := range syscallTable {
+		if ent.arches&bit == 0 {
+			continue
+		}
+		if !e.Disabled && !allowing(e.DefaultAction) && len(e.byName[ent.name]) == 0 {
+			continue
+		}
+		d := e.Decide(ent.name, arch)
+		switch {
+		case d.Allows():
+			always = append(always, ent.name)
+		case d.AllowsSome():
+			some = append(some, ent.name)
+		}
+	}
+	return always, some
+}
+
+// RulesFor returns the effective rules that name the syscall.
+func (e *Effective) RulesFor(name string) []EffectiveRule {
+	var out []EffectiveRule
+	for _, i := range e.byName[name] {
+		out = append(out, e.Rules[i])
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package seccomp
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	mobyseccomp "github.com/moby/profiles/seccomp"
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/internal/testutil"
+)
+
+// corpusFiles returns every JSON profile of the shared corpus, relative to
+// its root.
+func corpusFiles(t *testing.T) (string, []string) {
+	t.Helper()
+	root := testutil.SharedDir(t, "corpus", "seccomp")
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			if rel == "reference" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".json") && filepath.Base(path) != "INDEX.json" {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return root, files
+}
+
+// TestDifferentialMobyLoadProfile compares our Docker-runtime expansion
+// with moby's own LoadProfile (linux/amd64, Docker's default capabilities,
+// the host kernel) on every corpus profile.
+func TestDifferentialMobyLoadProfile(t *testing.T) {
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("the oracle expands for the host architecture; fixtures are checked on linux/amd64")
+	}
+	root, files := corpusFiles(t)
+	spec := &specs.Spec{Process: &specs.Process{Capabilities: &specs.LinuxCapabilities{Bounding: DefaultCaps()}}}
+	for _, rel := range files {
+		t.Run(rel, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(root, rel))
+			require.NoError(t, err)
+			want, werr := mobyseccomp.LoadProfile(string(data), spec)
+			p, err := Parse(rel, data)
+			require.NoError(t, err)
+			e := Evaluate(p, Target{Runtime: RuntimeDocker, Arch: specs.ArchX86_64})
+			if werr != nil {
+				assert.Error(t, e.LoadError, "moby rejects: %v", werr)
+				return
+			}
+			if want == nil {
+				assert.True(t, e.Disabled, "moby disables seccomp for this profile")
+				return
+			}
+			assert.False(t, e.Disabled)
+			assert.Equal(t, want.DefaultAction, e.DefaultAction)
+			wantArches := slices.Clone(want.Architectures)
+			gotArches := e.Arches
+			if len(wantArches) == 0 {
+				wantArches = []specs.Arch{specs.ArchX86_64} // libseccomp adds the native arch
+			}
+			assert.ElementsMatch(t, wantArches, gotArches)
+			require.Len(t, e.Rules, len(want.Syscalls))
+			for i, w := range want.Syscalls {
+				g := e.Rules[i]
+				assert.Equal(t, w.Names, g.Names, "rule %d", i)
+				assert.Equal(t, w.Action, g.Action, "rule %d", i)
+				assert.Equal(t, w.ErrnoRet, g.ErrnoRet, "rule %d", i)
+				require.Len(t, g.Args, len(w.Args), "rule %d", i)
+				for j, wa := range w.Args {
+					ga := g.Args[j]
+					assert.Equal(t, wa, specs.LinuxSeccompArg{Index: ga.Index, Value: ga.Value, ValueTwo: ga.ValueTwo, Op: ga.Op}, "rule %d arg %d", i, j)
+				}
+			}
+		})
+	}
+}
