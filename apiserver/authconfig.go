@@ -1,0 +1,161 @@
+package apiserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/kubeharden/kubeharden/internal/decode"
+)
+
+// AuthenticationConfiguration is apiserver.config.k8s.io
+// AuthenticationConfiguration (v1, v1beta1, v1alpha1), reduced to what the
+// CIS checks need: the anonymous block. JWT authenticators are kept raw.
+type AuthenticationConfiguration struct {
+	APIVersion string            `json:"apiVersion,omitempty"`
+	Kind       string            `json:"kind,omitempty"`
+	JWT        []json.RawMessage `json:"jwt,omitempty"`
+	Anonymous  *AnonymousAuth    `json:"anonymous,omitempty"`
+}
+
+// AnonymousAuth is the anonymous block. With conditions, anonymous requests
+// are allowed only for the listed paths.
+type AnonymousAuth struct {
+	Enabled    bool                 `json:"enabled"`
+	Conditions []AnonymousCondition `json:"conditions,omitempty"`
+}
+
+// AnonymousCondition names one path anonymous requests may reach.
+type AnonymousCondition struct {
+	Path string `json:"path"`
+}
+
+// AuthorizationConfiguration is apiserver.config.k8s.io
+// AuthorizationConfiguration: an ordered chain of authorizers.
+type AuthorizationConfiguration struct {
+	APIVersion  string            `json:"apiVersion,omitempty"`
+	Kind        string            `json:"kind,omitempty"`
+	Authorizers []AuthorizerEntry `json:"authorizers"`
+}
+
+// AuthorizerEntry is one authorizer of the chain.
+type AuthorizerEntry struct {
+	Type    string             `json:"type"`
+	Name    string             `json:"name"`
+	Webhook *WebhookAuthorizer `json:"webhook,omitempty"`
+}
+
+// WebhookAuthorizer holds the webhook settings the checks look at; the
+// rest is kept for strict decoding.
+type WebhookAuthorizer struct {
+	AuthorizedTTL                            string            `json:"authorizedTTL,omitempty"`
+	UnauthorizedTTL                          string            `json:"unauthorizedTTL,omitempty"`
+	CacheAuthorizedRequests                  *bool             `json:"cacheAuthorizedRequests,omitempty"`
+	CacheUnauthorizedRequests                *bool             `json:"cacheUnauthorizedRequests,omitempty"`
+	Timeout                                  string            `json:"timeout,omitempty"`
+	SubjectAccessReviewVersion               string            `json:"subjectAccessReviewVersion,omitempty"`
+	MatchConditionSubjectAccessReviewVersion string            `json:"matchConditionSubjectAccessReviewVersion,omitempty"`
+	FailurePolicy                            string            `json:"failurePolicy,omitempty"`
+	ConnectionInfo                           json.RawMessage   `json:"connectionInfo,omitempty"`
+	MatchConditions                          []json.RawMessage `json:"matchConditions,omitempty"`
+}
+
+func isStructuredConfig(m decode.Meta, kind string) bool {
+	if m.Kind != kind {
+		return false
+	}
+	switch m.APIVersion {
+	case "apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1beta1", "apiserver.config.k8s.io/v1alpha1":
+		return true
+	}
+	return false
+}
+
+// ParseAuthenticationConfiguration decodes an AuthenticationConfiguration.
+func ParseAuthenticationConfiguration(source string, data []byte) (*AuthenticationConfiguration, *decode.Document, []decode.FieldProblem, error) {
+	d, err := singleDoc(source, data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !isStructuredConfig(d.Meta, "AuthenticationConfiguration") {
+		return nil, d, nil, d.Error(fmt.Errorf("%w: want apiserver.config.k8s.io/v1 AuthenticationConfiguration, found %q %q", ErrWrongKind, d.Meta.APIVersion, d.Meta.Kind), "kind")
+	}
+	var c AuthenticationConfiguration
+	problems, err := d.Into(&c)
+	if err != nil {
+		return nil, d, nil, err
+	}
+	return &c, d, problems, nil
+}
+
+// ParseAuthorizationConfiguration decodes an AuthorizationConfiguration.
+func ParseAuthorizationConfiguration(source string, data []byte) (*AuthorizationConfiguration, *decode.Document, []decode.FieldProblem, error) {
+	d, err := singleDoc(source, data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !isStructuredConfig(d.Meta, "AuthorizationConfiguration") {
+		return nil, d, nil, d.Error(fmt.Errorf("%w: want apiserver.config.k8s.io/v1 AuthorizationConfiguration, found %q %q", ErrWrongKind, d.Meta.APIVersion, d.Meta.Kind), "kind")
+	}
+	var c AuthorizationConfiguration
+	problems, err := d.Into(&c)
+	if err != nil {
+		return nil, d, nil, err
+	}
+	return &c, d, problems, nil
+}
+
+var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+
+// Validate applies the server's structural validation of the chain.
+func (c *AuthorizationConfiguration) Validate() []ConfigProblem {
+	var ps []ConfigProblem
+	if len(c.Authorizers) == 0 {
+		ps = append(ps, ConfigProblem{Path: "authorizers", Message: "at least one authorizer is required"})
+	}
+	types, names := map[string]bool{}, map[string]bool{}
+	for i, a := range c.Authorizers {
+		p := fmt.Sprintf("authorizers[%d]", i)
+		switch a.Type {
+		case "Node", "RBAC", "ABAC", "AlwaysAllow", "AlwaysDeny":
+			if types[a.Type] {
+				ps = append(ps, ConfigProblem{p + ".type", fmt.Sprintf("authorizer type %q may appear only once", a.Type)})
+			}
+			if a.Webhook != nil {
+				ps = append(ps, ConfigProblem{p + ".webhook", "webhook is allowed only for type Webhook"})
+			}
+		case "Webhook":
+			if a.Webhook == nil {
+				ps = append(ps, ConfigProblem{p + ".webhook", "webhook is required for type Webhook"})
+			} else {
+				switch a.Webhook.FailurePolicy {
+				case "NoOpinion", "Deny":
+				default:
+					ps = append(ps, ConfigProblem{p + ".webhook.failurePolicy", fmt.Sprintf("failurePolicy %q is not NoOpinion or Deny", a.Webhook.FailurePolicy)})
+				}
+			}
+		default:
+			ps = append(ps, ConfigProblem{p + ".type", fmt.Sprintf("unknown authorizer type %q", a.Type)})
+		}
+		types[a.Type] = true
+		switch {
+		case a.Name == "":
+			ps = append(ps, ConfigProblem{p + ".name", "name is required"})
+		case len(a.Name) > 253 || !dnsName.MatchString(a.Name):
+			ps = append(ps, ConfigProblem{p + ".name", fmt.Sprintf("name %q is not a DNS-1123 subdomain", a.Name)})
+		case names[a.Name]:
+			ps = append(ps, ConfigProblem{p + ".name", fmt.Sprintf("duplicate authorizer name %q", a.Name)})
+		}
+		names[a.Name] = true
+	}
+	return ps
+}
+
+// Types returns the authorizer types in chain order.
+func (c *AuthorizationConfiguration) Types() []string {
+	out := make([]string, len(c.Authorizers))
+	for i, a := range c.Authorizers {
+		out[i] = a.Type
+	}
+	return out
+}
