@@ -1,0 +1,115 @@
+package apparmor
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+)
+
+// Parse parses an AppArmor profile file: it builds the syntax tree,
+// resolves includes through opts.FS, expands variables and runs the
+// checks apparmor_parser makes. The tree is returned even when errors
+// were found (the parser recovers at the next rule), together with an
+// ErrorList holding every problem with its file, line and column.
+func Parse(name string, data []byte, opts *ParseOptions) (*File, error) {
+	if opts == nil {
+		opts = &ParseOptions{}
+	}
+	st := &parseState{opts: opts}
+	f := &File{Name: name}
+	if len(data) > maxFileSize {
+		st.errorf(Pos{File: name, Line: 1, Column: 1}, ErrLimit, "file is %d bytes, more than the %d byte limit", len(data), maxFileSize)
+		return f, st.errs
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		p := newSource(name, data).pos(i)
+		st.errorf(p, ErrSyntax, "NUL byte in profile text")
+		return f, st.errs
+	}
+	if !utf8.Valid(data) {
+		// apparmor_parser works on bytes; invalid UTF-8 is tolerated in
+		// paths, so this is no error by itself.
+		_ = data
+	}
+	st.total = len(data)
+	f.Items = st.parseSource(name, data, false, nil, 0)
+	if len(st.errs) == 0 {
+		ck := st.check(f)
+		_ = ck
+	}
+	sortErrors(st.errs)
+	return f, st.errs.Err()
+}
+
+// Validate parses and reports only whether apparmor_parser would accept the
+// text (nil) or the problems found.
+func Validate(name string, data []byte, opts *ParseOptions) error {
+	_, err := Parse(name, data, opts)
+	return err
+}
+
+func sortErrors(l ErrorList) {
+	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Pos.File != l[j].Pos.File {
+			return false
+		}
+		if l[i].Pos.Line != l[j].Pos.Line {
+			return l[i].Pos.Line < l[j].Pos.Line
+		}
+		return l[i].Pos.Column < l[j].Pos.Column
+	})
+}
+
+// Names returns the profile names `apparmor_parser -N` prints for the
+// file, in its order (sorted bytewise, namespaced names last).
+func (f *File) Names() []string {
+	var plain, ns []string
+	var walk func(p *Profile)
+	walk = func(p *Profile) {
+		n := p.FullName()
+		if len(n) > 0 && n[0] == ':' {
+			ns = append(ns, n)
+		} else {
+			plain = append(plain, n)
+		}
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	for _, p := range f.Profiles() {
+		walk(p)
+	}
+	sort.Strings(plain)
+	sort.Strings(ns)
+	return append(plain, ns...)
+}
+
+// Lookup finds the profile (top-level, child or hat) whose -N name is name,
+// the value a pod's securityContext.appArmorProfile.localhostProfile (or
+// the annotation's "localhost/NAME") must hold.
+func (f *File) Lookup(name string) (*Profile, bool) {
+	var found *Profile
+	var walk func(p *Profile)
+	walk = func(p *Profile) {
+		if found != nil {
+			return
+		}
+		if p.FullName() == name {
+			found = p
+			return
+		}
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	for _, p := range f.Profiles() {
+		walk(p)
+	}
+	return found, found != nil
+}
+
+// String renders a short description.
+func (f *File) String() string {
+	return fmt.Sprintf("%s (%d profiles)", f.Name, len(f.Profiles()))
+}

@@ -1,0 +1,242 @@
+package apparmor
+
+import (
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Target is the apparmor_parser syntax level to validate against.
+type Target int
+
+const (
+	// Target4 is AppArmor 4.x and later (the upstream grammar with
+	// priority, all, userns, mqueue, io_uring, prompt, fine-grained
+	// network, conditionals with and/or/defined). It is the default.
+	Target4 Target = 40
+	// Target3 is AppArmor 3.0 (Debian 12's 3.0.8): the 4.x constructs are
+	// reported as ErrVersion errors.
+	Target3 Target = 30
+)
+
+// String returns "3.0" or "4.x".
+func (t Target) String() string {
+	if t == Target3 {
+		return "3.0"
+	}
+	return "4.x"
+}
+
+// ParseOptions control parsing, include resolution and validation. The zero
+// value parses a self-contained profile for the 4.x grammar without reading
+// any file.
+type ParseOptions struct {
+	// FS is the file system includes and abi files are read from. It
+	// stands for the root directory "/": an absolute quoted include
+	// "/etc/apparmor.d/x" is read as "etc/apparmor.d/x". Nil disables
+	// include resolution (includes stay unresolved and variables they
+	// would define are not reported as undefined).
+	FS fs.FS
+	// BaseDir is where <magic> includes are looked up, relative to FS
+	// (default "etc/apparmor.d", apparmor_parser's -b).
+	BaseDir string
+	// IncludeDirs are further directories for <magic> includes, searched
+	// before BaseDir (apparmor_parser's -I).
+	IncludeDirs []string
+	// WorkDir is the directory relative quoted includes are resolved
+	// against (default "." i.e. the FS root).
+	WorkDir string
+	// Target is the syntax level; zero means Target4.
+	Target Target
+	// SkipABICheck does not require abi files to exist.
+	SkipABICheck bool
+}
+
+func (o *ParseOptions) target() Target {
+	if o == nil || o.Target == 0 {
+		return Target4
+	}
+	return o.Target
+}
+
+func (o *ParseOptions) searchDirs() []string {
+	dirs := append([]string(nil), o.IncludeDirs...)
+	base := o.BaseDir
+	if base == "" {
+		base = "etc/apparmor.d"
+	}
+	return append(dirs, base)
+}
+
+func fsName(p string) string {
+	p = path.Clean(strings.TrimPrefix(p, "/"))
+	if p == "" || p == "/" {
+		return "."
+	}
+	return p
+}
+
+// lookup finds an include target; it returns the FS name.
+func (st *parseState) lookup(name string, magic bool) (string, bool) {
+	if st.opts.FS == nil {
+		return "", false
+	}
+	var cands []string
+	switch {
+	case magic:
+		for _, d := range st.opts.searchDirs() {
+			cands = append(cands, fsName(path.Join(d, name)))
+		}
+	case strings.HasPrefix(name, "/"):
+		cands = []string{fsName(name)}
+	default:
+		wd := st.opts.WorkDir
+		if wd == "" {
+			wd = "."
+		}
+		cands = []string{fsName(path.Join(wd, name))}
+	}
+	for _, c := range cands {
+		if strings.HasPrefix(c, "../") || c == ".." {
+			continue
+		}
+		if _, err := fs.Stat(st.opts.FS, c); err == nil {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// ignoredInclude reports files a directory include skips.
+func ignoredInclude(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
+		return true
+	}
+	for _, s := range []string{".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove", ".dpkg-tmp", ".pacsave", ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *parseState) readFile(name string) ([]byte, error) {
+	if b, ok := st.cache[name]; ok {
+		return b, nil
+	}
+	f, err := st.opts.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 0, 4096)
+	tmp := make([]byte, 32<<10)
+	for {
+		n, err := f.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if len(buf) > maxFileSize {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: ErrLimit}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if st.cache == nil {
+		st.cache = map[string][]byte{}
+	}
+	st.cache[name] = buf
+	return buf, nil
+}
+
+// resolveInclude reads and parses an include's target in place.
+func (st *parseState) resolveInclude(p *parser, inc *Include, parent *Profile) {
+	if st.opts.FS == nil {
+		return
+	}
+	name, ok := st.lookup(inc.Path, inc.Magic)
+	if !ok {
+		inc.Missing = true
+		if !inc.IfExists {
+			p.errorf(inc.Pos.Offset, ErrInclude, "could not open include %s", quoteInc(inc))
+		}
+		return
+	}
+	inc.Resolved = "/" + strings.TrimPrefix(name, "./")
+	if len(st.stack) >= maxIncludeDepth {
+		p.errorf(inc.Pos.Offset, ErrLimit, "includes nested deeper than %d", maxIncludeDepth)
+		return
+	}
+	for _, s := range st.stack {
+		if s == name {
+			// apparmor_parser reads a file at most once per include
+			// chain, so a file including itself adds nothing.
+			inc.Recursive = true
+			return
+		}
+	}
+	st.stack = append(st.stack, name)
+	defer func() { st.stack = st.stack[:len(st.stack)-1] }()
+	info, err := fs.Stat(st.opts.FS, name)
+	if err != nil {
+		p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
+		return
+	}
+	var files []string
+	if info.IsDir() {
+		ents, err := fs.ReadDir(st.opts.FS, name)
+		if err != nil {
+			p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
+			return
+		}
+		for _, e := range ents {
+			if e.IsDir() || ignoredInclude(e.Name()) {
+				continue
+			}
+			files = append(files, path.Join(name, e.Name()))
+		}
+		sort.Strings(files)
+	} else {
+		files = []string{name}
+	}
+	for _, f := range files {
+		st.nIncludes++
+		if st.nIncludes > maxIncludes {
+			p.errorf(inc.Pos.Offset, ErrLimit, "more than %d includes", maxIncludes)
+			return
+		}
+		data, err := st.readFile(f)
+		if err != nil {
+			p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
+			continue
+		}
+		st.total += len(data)
+		if st.total > maxTotalSize {
+			p.errorf(inc.Pos.Offset, ErrLimit, "includes exceed %d bytes in total", maxTotalSize)
+			return
+		}
+		if len(files) > 1 {
+			skip := false
+			for _, s := range st.stack[:len(st.stack)-1] {
+				skip = skip || s == f
+			}
+			if skip {
+				inc.Recursive = true
+				continue
+			}
+			st.stack = append(st.stack, f)
+		}
+		items := st.parseSource("/"+strings.TrimPrefix(f, "./"), data, p.inProfile, parent, p.depth+1)
+		inc.Items = append(inc.Items, items...)
+		if len(files) > 1 {
+			st.stack = st.stack[:len(st.stack)-1]
+		}
+	}
+}
+
+func quoteInc(inc *Include) string {
+	if inc.Magic {
+		return "<" + inc.Path + ">"
+	}
+	return `"` + inc.Path + `"`
+}

@@ -1,0 +1,751 @@
+package apparmor
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// checker runs the semantic checks after parsing.
+type checker struct {
+	st    *parseState
+	vars  map[string][]string
+	bools map[string]bool
+	// declared tracks how a variable was created ("=", "?=", ":=", "cond").
+	declared map[string]string
+	// unresolved is true when includes could not be read (nil FS): then
+	// undefined variables are not reported.
+	unresolved bool
+	expanding  map[string]bool
+}
+
+func (ck *checker) errorf(p Pos, sentinel error, format string, args ...any) {
+	ck.st.errorf(p, sentinel, format, args...)
+}
+
+func (st *parseState) check(f *File) *checker {
+	ck := &checker{st: st, vars: map[string][]string{}, bools: map[string]bool{}, declared: map[string]string{}, expanding: map[string]bool{}}
+	if st.opts.FS == nil {
+		walkItems(f.Items, func(n Node) bool {
+			if _, ok := n.(*Include); ok {
+				ck.unresolved = true
+			}
+			return true
+		})
+	}
+	ck.preamble(f.Items)
+	// Top-level profile names must be unique per namespace.
+	ck.checkSiblings(f.Profiles())
+	for _, p := range f.Profiles() {
+		ck.profile(p)
+	}
+	return ck
+}
+
+// preamble processes variable and boolean assignments and conditionals at
+// the top level, in order.
+func (ck *checker) preamble(items []Node) {
+	for _, n := range items {
+		switch v := n.(type) {
+		case *Include:
+			ck.preamble(v.Items)
+		case *Variable:
+			ck.assign(v)
+		case *BoolVariable:
+			ck.assignBool(v)
+		case *Conditional:
+			taken := ck.evalCond(v)
+			v.Taken = &taken
+			if taken {
+				ck.preamble(v.Then)
+			} else {
+				ck.preamble(v.Else)
+			}
+		}
+	}
+}
+
+func (ck *checker) assign(v *Variable) {
+	if _, isBool := ck.bools[v.Name]; isBool {
+		ck.errorf(v.Pos, ErrInvalid, "@{%s} is already a boolean", v.Name)
+		return
+	}
+	old, exists := ck.vars[v.Name]
+	switch v.Op {
+	case "=":
+		if exists {
+			ck.errorf(v.Pos, ErrInvalid, "variable @{%s} redefined", v.Name)
+			return
+		}
+		ck.vars[v.Name] = append([]string(nil), v.Values...)
+		ck.declared[v.Name] = "="
+	case "+=":
+		if !exists {
+			ck.errorf(v.Pos, ErrUndefinedVariable, "@{%s} += before any assignment", v.Name)
+			return
+		}
+		ck.vars[v.Name] = append(old, v.Values...)
+	case "?=":
+		if !exists {
+			ck.vars[v.Name] = append([]string(nil), v.Values...)
+			ck.declared[v.Name] = "?="
+		}
+	case ":=":
+		ck.vars[v.Name] = append([]string(nil), v.Values...)
+		ck.declared[v.Name] = ":="
+	}
+}
+
+func (ck *checker) assignBool(v *BoolVariable) {
+	if _, isSet := ck.vars[v.Name]; isSet {
+		ck.errorf(v.Pos, ErrInvalid, "$%s is already a set variable", v.Name)
+		return
+	}
+	_, exists := ck.bools[v.Name]
+	switch v.Op {
+	case "=":
+		if exists {
+			ck.errorf(v.Pos, ErrInvalid, "boolean $%s redefined", v.Name)
+			return
+		}
+		ck.bools[v.Name] = v.Value
+	case "?=":
+		if !exists {
+			ck.bools[v.Name] = v.Value
+		}
+	case ":=":
+		ck.bools[v.Name] = v.Value
+	}
+}
+
+// evalCond evaluates a conditional's expression.
+func (ck *checker) evalCond(c *Conditional) bool {
+	lx := lexer{source: newSource("", []byte(c.Cond))}
+	var toks []token
+	for {
+		t, ok, _ := lx.nextToken(false, false)
+		if !ok {
+			break
+		}
+		toks = append(toks, t)
+	}
+	i := 0
+	var expr func() bool
+	var operand func() bool
+	operand = func() bool {
+		if i >= len(toks) {
+			return false
+		}
+		t := toks[i]
+		i++
+		switch {
+		case t.isWord("not"):
+			return !operand()
+		case t.is("("):
+			v := expr()
+			if i < len(toks) && toks[i].is(")") {
+				i++
+			}
+			return v
+		case t.isWord("defined"):
+			if i >= len(toks) {
+				return false
+			}
+			n := toks[i].text
+			i++
+			if strings.HasPrefix(n, "@{") {
+				_, ok := ck.vars[strings.TrimSuffix(n[2:], "}")]
+				return ok
+			}
+			name, _, _ := boolRef([]byte(n), 0)
+			_, ok := ck.bools[name]
+			return ok
+		case t.isWord("true"):
+			return true
+		case t.isWord("false"):
+			return false
+		case strings.HasPrefix(t.text, "$"):
+			name, _, _ := boolRef([]byte(t.text), 0)
+			v, ok := ck.bools[name]
+			if !ok {
+				if _, isSet := ck.vars[name]; isSet {
+					ck.errorf(c.Pos, ErrInvalid, "$%s is not a boolean", name)
+				} else {
+					ck.errorf(c.Pos, ErrUndefinedVariable, "boolean $%s is not defined", name)
+				}
+			}
+			return v
+		case strings.HasPrefix(t.text, "@{"):
+			lhs := ck.expandVarList(c.Pos, t.text)
+			if i < len(toks) {
+				op := toks[i].text
+				switch op {
+				case "in", "==", "!=", ">", ">=", "<", "<=", "=":
+					i++
+					if op == "=" && i < len(toks) && toks[i].is("=") {
+						i++
+						op = "=="
+					}
+					if i >= len(toks) {
+						return false
+					}
+					rhs := ck.expandVarList(c.Pos, toks[i].text)
+					i++
+					return compareSets(op, lhs, rhs)
+				}
+			}
+			return len(lhs) > 0
+		}
+		return false
+	}
+	expr = func() bool {
+		v := operand()
+		for i < len(toks) && (toks[i].isWord("and") || toks[i].isWord("or")) {
+			op := toks[i].text
+			i++
+			w := operand()
+			if op == "and" {
+				v = v && w
+			} else {
+				v = v || w
+			}
+		}
+		return v
+	}
+	return expr()
+}
+
+func compareSets(op string, a, b []string) bool {
+	switch op {
+	case "in":
+		m := set(b...)
+		for _, x := range a {
+			if !m[x] {
+				return false
+			}
+		}
+		return true
+	case "==":
+		return strings.Join(sortedCopy(a), "\x00") == strings.Join(sortedCopy(b), "\x00")
+	case "!=":
+		return strings.Join(sortedCopy(a), "\x00") != strings.Join(sortedCopy(b), "\x00")
+	}
+	if len(a) != 1 || len(b) != 1 {
+		return false
+	}
+	x, err1 := strconv.Atoi(a[0])
+	y, err2 := strconv.Atoi(b[0])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	switch op {
+	case ">":
+		return x > y
+	case ">=":
+		return x >= y
+	case "<":
+		return x < y
+	case "<=":
+		return x <= y
+	}
+	return false
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}
+
+// expandVarList expands "@{x}" or a literal into its values.
+func (ck *checker) expandVarList(p Pos, s string) []string {
+	out, _ := ck.expand(p, s, nil, 0)
+	return out
+}
+
+const maxExpansions = 4096
+
+// expand replaces every @{var} in s with each of its values (the
+// cartesian product), reporting undefined variables and recursion.
+// builtins supplies per-profile variables such as profile_name.
+func (ck *checker) expand(p Pos, s string, builtins map[string][]string, depth int) ([]string, bool) {
+	i := strings.Index(s, "@{")
+	if i < 0 {
+		return []string{s}, true
+	}
+	j := strings.IndexByte(s[i:], '}')
+	if j < 0 {
+		ck.errorf(p, ErrSyntax, "unterminated variable reference in %q", s)
+		return []string{s}, false
+	}
+	name := s[i+2 : i+j]
+	rest := s[i+j+1:]
+	var vals []string
+	if v, ok := builtins[name]; ok {
+		vals = v
+	} else if v, ok := ck.vars[name]; ok {
+		vals = v
+	} else {
+		if !validVarName(name) {
+			ck.errorf(p, ErrSyntax, "invalid variable name @{%s}", name)
+			return []string{s}, false
+		}
+		if !ck.unresolved {
+			ck.errorf(p, ErrUndefinedVariable, "variable @{%s} is used but never declared", name)
+		}
+		return []string{s}, false
+	}
+	if depth > 16 || ck.expanding[name] {
+		ck.errorf(p, ErrInvalid, "variable @{%s} is defined recursively", name)
+		return []string{s}, false
+	}
+	ck.expanding[name] = true
+	defer delete(ck.expanding, name)
+	ok := true
+	var out []string
+	tails, okT := ck.expand(p, rest, builtins, depth)
+	ok = ok && okT
+	for _, v := range vals {
+		vs, okV := ck.expand(p, v, builtins, depth+1)
+		ok = ok && okV
+		for _, x := range vs {
+			for _, t := range tails {
+				if len(out) >= maxExpansions {
+					return out, ok
+				}
+				out = append(out, s[:i]+x+t)
+			}
+		}
+	}
+	if len(vals) == 0 {
+		for _, t := range tails {
+			out = append(out, s[:i]+t)
+		}
+	}
+	return out, ok
+}
+
+// checkVarDefs reports recursive variable definitions.
+func (ck *checker) checkVarDefs(p Pos) {
+	names := make([]string, 0, len(ck.vars))
+	for n := range ck.vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		ck.expand(p, "@{"+n+"}", nil, 0)
+	}
+}
+
+func (ck *checker) checkSiblings(ps []*Profile) {
+	seen := map[string]*Profile{}
+	for _, p := range ps {
+		key := p.Namespace + "\x00" + p.Name
+		if _, dup := seen[key]; dup {
+			ck.errorf(p.Pos, ErrInvalid, "profile %q is defined more than once", p.FullName())
+			continue
+		}
+		seen[key] = p
+	}
+}
+
+// profile checks one profile and its children.
+func (ck *checker) profile(p *Profile) {
+	ck.checkFlags(p)
+	builtins := map[string][]string{"profile_name": {p.Name}}
+	if p.Attachment != "" || (p.Keyword == "" && strings.HasPrefix(p.Name, "/")) {
+		att := p.Attachment
+		if att == "" {
+			att = p.Name
+		}
+		builtins["attach_path"] = []string{att}
+		builtins["exec_path"] = []string{att}
+	}
+	// Name expansion.
+	if strings.Contains(p.Name, "@{") {
+		vals, _ := ck.expand(p.Pos, p.Name, nil, 0)
+		for _, v := range vals {
+			if v == "" {
+				ck.errorf(p.Pos, ErrInvalid, "profile name %q expands to an empty name", p.Name)
+			}
+		}
+	}
+	if p.Keyword == "" && !strings.HasPrefix(p.Name, "/") && !strings.HasPrefix(p.Name, "@{") && p.Namespace == "" {
+		ck.errorf(p.Pos, ErrSyntax, "profile name %q without the profile keyword must start with '/'", p.Name)
+	}
+	if p.Attachment != "" {
+		vals, _ := ck.expand(p.Pos, p.Attachment, builtins, 0)
+		for _, v := range vals {
+			if !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "*") {
+				ck.errorf(p.Pos, ErrInvalid, "attachment %q is not an absolute path", p.Attachment)
+				break
+			}
+		}
+	}
+	ck.body(p, p.Items, builtins)
+	ck.checkSiblings(p.Children())
+	ck.checkExecConflicts(p)
+	for _, c := range p.Children() {
+		ck.profile(c)
+	}
+}
+
+func (ck *checker) body(p *Profile, items []Node, builtins map[string][]string) {
+	for _, n := range items {
+		switch v := n.(type) {
+		case *Rule:
+			ck.rule(v, builtins)
+		case *Block:
+			ck.body(p, v.Items, builtins)
+		case *Include:
+			ck.body(p, v.Items, builtins)
+		case *Conditional:
+			taken := ck.evalCond(v)
+			v.Taken = &taken
+			ck.body(p, v.Then, builtins)
+			ck.body(p, v.Else, builtins)
+		case *Variable:
+			ck.errorf(v.Pos, ErrSyntax, "variable @{%s} assigned inside a profile", v.Name)
+		case *BoolVariable:
+			ck.errorf(v.Pos, ErrSyntax, "boolean $%s assigned inside a profile", v.Name)
+		}
+	}
+}
+
+func (ck *checker) rule(r *Rule, builtins map[string][]string) {
+	fields := []string{r.Path, r.Target}
+	for _, c := range r.Conds {
+		fields = append(fields, c.Values...)
+	}
+	for _, c := range r.PeerConds {
+		fields = append(fields, c.Values...)
+	}
+	for _, f := range fields {
+		if !strings.Contains(f, "@{") {
+			continue
+		}
+		vals, ok := ck.expand(r.Pos, f, builtins, 0)
+		if !ok {
+			continue
+		}
+		if r.Kind == RuleFile && f == r.Path {
+			for _, v := range vals {
+				if !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "{") {
+					ck.errorf(r.Pos, ErrInvalid, "path %q expands to %q, which is not absolute", f, v)
+					break
+				}
+			}
+		}
+	}
+}
+
+func (ck *checker) checkFlags(p *Profile) {
+	mode := ""
+	seen := map[string]string{}
+	for _, f := range p.Flags {
+		name := f.Name
+		switch {
+		case profileModes[name]:
+			if mode != "" && mode != name {
+				ck.errorf(f.Pos, ErrInvalid, "conflicting profile modes %s and %s", mode, name)
+			}
+			mode = name
+			if profileFlags4[name] && ck.st.opts.target() < Target4 {
+				ck.errorf(f.Pos, ErrVersion, "flag %s needs AppArmor 4", name)
+			}
+			if f.HasEq {
+				ck.errorf(f.Pos, ErrInvalid, "flag %s takes no value", name)
+			}
+		case name == "kill.signal":
+			if ck.st.opts.target() < Target4 {
+				ck.errorf(f.Pos, ErrVersion, "flag %s needs AppArmor 4", name)
+			}
+			if !signalNames[f.Value] && !validRtmin(f.Value) {
+				ck.errorf(f.Pos, ErrInvalid, "invalid kill.signal %q", f.Value)
+			}
+		case name == "error":
+			if ck.st.opts.target() < Target4 {
+				ck.errorf(f.Pos, ErrVersion, "flag %s needs AppArmor 4", name)
+			}
+			if !errnoNames[f.Value] {
+				ck.errorf(f.Pos, ErrInvalid, "invalid error code %q", f.Value)
+			}
+		case name == "attach_disconnected.path" || name == "attach_disconnected.ipc":
+			if ck.st.opts.target() < Target4 {
+				ck.errorf(f.Pos, ErrVersion, "flag %s needs AppArmor 4", name)
+			}
+			if f.HasEq && !(strings.HasPrefix(f.Value, "/") || strings.HasPrefix(f.Value, "@{")) {
+				ck.errorf(f.Pos, ErrInvalid, "%s needs an absolute path", name)
+			}
+			if name == "attach_disconnected.path" && !f.HasEq {
+				ck.errorf(f.Pos, ErrInvalid, "%s needs a value", name)
+			}
+			if old, ok := seen[name]; ok && old != f.Value {
+				ck.errorf(f.Pos, ErrInvalid, "conflicting %s values", name)
+			}
+		case profileFlags3[name] || profileFlags4[name]:
+			if profileFlags4[name] && ck.st.opts.target() < Target4 {
+				ck.errorf(f.Pos, ErrVersion, "flag %s needs AppArmor 4", name)
+			}
+			if f.HasEq {
+				ck.errorf(f.Pos, ErrInvalid, "flag %s takes no value", name)
+			}
+		default:
+			ck.errorf(f.Pos, ErrInvalid, "invalid profile flag %q", name)
+		}
+		seen[name] = f.Value
+	}
+	for _, x := range p.Xattrs {
+		if !x.HasEq && x.Name == "" {
+			ck.errorf(x.Pos, ErrSyntax, "bad xattr")
+		}
+	}
+}
+
+func validRtmin(s string) bool {
+	if !strings.HasPrefix(s, "rtmin+") {
+		return false
+	}
+	n, err := strconv.Atoi(s[6:])
+	return err == nil && n >= 0 && n <= 32
+}
+
+// execRule is an allow rule with an exec transition, expanded.
+type execRule struct {
+	r    *Rule
+	pat  string
+	mode string
+}
+
+// checkExecConflicts reports different exec transitions for overlapping
+// paths: two identical plain paths, or two overlapping globs (a plain path
+// beats a glob, so that pair does not conflict).
+func (ck *checker) checkExecConflicts(p *Profile) {
+	var xs []execRule
+	for _, r := range p.Rules() {
+		if r.Kind != RuleFile || r.Exec == "" || r.Qual.Deny {
+			continue
+		}
+		mode := r.Exec + "->" + r.Target
+		for _, v := range expandBraces(ck.expandQuiet(r.Path), 64) {
+			xs = append(xs, execRule{r: r, pat: v, mode: mode})
+		}
+		if len(xs) > 2048 {
+			return
+		}
+	}
+	for i := 0; i < len(xs); i++ {
+		for j := i + 1; j < len(xs); j++ {
+			a, b := xs[i], xs[j]
+			if a.mode == b.mode {
+				continue
+			}
+			ga, gb := isGlob(a.pat), isGlob(b.pat)
+			conflict := false
+			switch {
+			case !ga && !gb:
+				conflict = a.pat == b.pat
+			case ga && gb:
+				conflict = globsOverlap(a.pat, b.pat)
+			}
+			if conflict {
+				ck.errorf(b.r.Pos, ErrInvalid, "exec modes conflict: %q %s and %q %s", a.r.Path, a.r.Exec, b.r.Path, b.r.Exec)
+				return
+			}
+		}
+	}
+}
+
+// expandQuiet expands variables without reporting anything.
+func (ck *checker) expandQuiet(s string) []string {
+	if !strings.Contains(s, "@{") {
+		return []string{s}
+	}
+	saved := len(ck.st.errs)
+	out, _ := ck.expand(Pos{}, s, nil, 0)
+	ck.st.errs = ck.st.errs[:saved]
+	return out
+}
+
+func isGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
+
+// expandBraces expands {a,b} alternations, up to limit results.
+func expandBraces(in []string, limit int) []string {
+	var out []string
+	var rec func(s string)
+	rec = func(s string) {
+		if len(out) >= limit {
+			return
+		}
+		start := -1
+		depth := 0
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '{':
+				if depth == 0 {
+					start = i
+				}
+				depth++
+			case '}':
+				depth--
+				if depth == 0 && start >= 0 {
+					body := s[start+1 : i]
+					var parts []string
+					d, last := 0, 0
+					for k := 0; k < len(body); k++ {
+						switch body[k] {
+						case '{':
+							d++
+						case '}':
+							d--
+						case ',':
+							if d == 0 {
+								parts = append(parts, body[last:k])
+								last = k + 1
+							}
+						}
+					}
+					parts = append(parts, body[last:])
+					for _, p := range parts {
+						rec(s[:start] + p + s[i+1:])
+					}
+					return
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	for _, s := range in {
+		rec(s)
+	}
+	return out
+}
+
+type atom struct {
+	kind byte // 'c' char, '?' any but '/', '*' star, '#' double star, '[' class
+	ch   byte
+	cls  *[256]bool
+}
+
+func globAtoms(s string) []atom {
+	var out []atom
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				out = append(out, atom{kind: 'c', ch: s[i]})
+			}
+		case '?':
+			out = append(out, atom{kind: '?'})
+		case '*':
+			if i+1 < len(s) && s[i+1] == '*' {
+				for i+1 < len(s) && s[i+1] == '*' {
+					i++
+				}
+				out = append(out, atom{kind: '#'})
+			} else {
+				out = append(out, atom{kind: '*'})
+			}
+		case '[':
+			j := strings.IndexByte(s[i+1:], ']')
+			if j < 0 {
+				out = append(out, atom{kind: 'c', ch: c})
+				continue
+			}
+			body := s[i+1 : i+1+j]
+			var cls [256]bool
+			neg := strings.HasPrefix(body, "^")
+			if neg {
+				body = body[1:]
+			}
+			for k := 0; k < len(body); k++ {
+				if k+2 < len(body) && body[k+1] == '-' {
+					for x := int(body[k]); x <= int(body[k+2]); x++ {
+						cls[x] = true
+					}
+					k += 2
+					continue
+				}
+				cls[body[k]] = true
+			}
+			if neg {
+				for x := range cls {
+					cls[x] = !cls[x]
+				}
+				cls['/'] = false
+			}
+			out = append(out, atom{kind: '[', cls: &cls})
+			i += j + 1
+		default:
+			out = append(out, atom{kind: 'c', ch: c})
+		}
+	}
+	return out
+}
+
+func atomChars(a atom) func(byte) bool {
+	switch a.kind {
+	case 'c':
+		return func(b byte) bool { return b == a.ch }
+	case '?', '*':
+		return func(b byte) bool { return b != '/' }
+	case '#':
+		return func(byte) bool { return true }
+	default:
+		return func(b byte) bool { return a.cls[b] }
+	}
+}
+
+func compatible(a, b atom) bool {
+	fa, fb := atomChars(a), atomChars(b)
+	for c := 1; c < 256; c++ {
+		if fa(byte(c)) && fb(byte(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// globsOverlap reports whether two AARE globs match a common string.
+func globsOverlap(x, y string) bool {
+	a, b := globAtoms(x), globAtoms(y)
+	seen := map[[2]int]bool{}
+	var rec func(i, j int) bool
+	rec = func(i, j int) bool {
+		k := [2]int{i, j}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		if i == len(a) && j == len(b) {
+			return true
+		}
+		if i < len(a) && (a[i].kind == '*' || a[i].kind == '#') {
+			if rec(i+1, j) {
+				return true
+			}
+			if j < len(b) && compatible(a[i], b[j]) && rec(i, j+1) {
+				return true
+			}
+		}
+		if j < len(b) && (b[j].kind == '*' || b[j].kind == '#') {
+			if rec(i, j+1) {
+				return true
+			}
+			if i < len(a) && compatible(a[i], b[j]) && rec(i+1, j) {
+				return true
+			}
+		}
+		if i < len(a) && j < len(b) && a[i].kind != '*' && a[i].kind != '#' && b[j].kind != '*' && b[j].kind != '#' {
+			if compatible(a[i], b[j]) && rec(i+1, j+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return rec(0, 0)
+}
