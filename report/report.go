@@ -1,0 +1,118 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/kubeharden/kubeharden"
+)
+
+// Format names an output format.
+type Format string
+
+// The supported formats.
+const (
+	FormatText    Format = "text"
+	FormatJSON    Format = "json"
+	FormatKubesec Format = "kubesec"
+	FormatSARIF   Format = "sarif"
+	FormatJUnit   Format = "junit"
+	FormatPatch   Format = "patch"
+)
+
+// Formats lists every supported format, for help texts.
+func Formats() []Format {
+	return []Format{FormatText, FormatJSON, FormatKubesec, FormatSARIF, FormatJUnit, FormatPatch}
+}
+
+// ParseFormat validates a format name.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats() {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("unknown format %q (want one of text, json, kubesec, sarif, junit, patch)", s)
+}
+
+// Tool identifies the program in JSON and SARIF output.
+type Tool struct {
+	Name    string
+	Version string
+	URI     string
+}
+
+// Result is everything one run produced.
+type Result struct {
+	Reports []kubeharden.Report
+	// Errors are inputs (or documents) that could not be analysed at all.
+	Errors []*kubeharden.InputError
+}
+
+// Options tune the renderers. The zero value renders plain text without
+// colour and without passed findings.
+type Options struct {
+	Tool Tool
+	// Rules is the catalogue used for SARIF rule metadata and help texts.
+	Rules []kubeharden.Rule
+	// Color enables ANSI colours in text output (set it only for terminals).
+	Color bool
+	// ShowPassed lists passed findings in text output.
+	ShowPassed bool
+	// BaseDir makes SARIF artifact URIs relative to it (the repository root).
+	BaseDir string
+}
+
+// Write renders res in the given format.
+func Write(w io.Writer, f Format, res Result, opts Options) error {
+	switch f {
+	case FormatText, "":
+		return WriteText(w, res, opts)
+	case FormatJSON:
+		return WriteJSON(w, res, opts)
+	case FormatKubesec:
+		return WriteKubesec(w, res, opts)
+	case FormatSARIF:
+		return WriteSARIF(w, res, opts)
+	case FormatJUnit:
+		return WriteJUnit(w, res, opts)
+	case FormatPatch:
+		return WritePatch(w, res, opts)
+	}
+	return fmt.Errorf("unknown format %q", f)
+}
+
+// sortedReports orders reports by source, document and object without
+// modifying the caller's slice.
+func sortedReports(rs []kubeharden.Report) []kubeharden.Report {
+	out := append([]kubeharden.Report(nil), rs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		if a.Document != b.Document {
+			return a.Document < b.Document
+		}
+		return a.Object < b.Object
+	})
+	return out
+}
+
+func ruleIndex(rules []kubeharden.Rule) map[string]kubeharden.Rule {
+	m := make(map[string]kubeharden.Rule, len(rules))
+	for _, r := range rules {
+		m[r.ID] = r
+	}
+	return m
+}
+
+// firstSentence returns s up to its first full stop followed by a space.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
+	}
+	return s
+}
