@@ -242,3 +242,18 @@ func TestProblemFindings(t *testing.T) {
 	assert.Contains(t, fs[0].Fix, `"privileged"`)
 	assert.Len(t, ProblemRules("x"), 3)
 }
+
+func TestFramesDecodeEqualsSplit(t *testing.T) {
+	in := "kind: A\n---\nkind: [bad\n---\n# c\n---\nkind: List\nitems:\n- kind: B\n- kind: C\n--- {x: 1}\nkind: D\n---\nkind: E\n"
+	docs, errs := Split([]byte(in), "s.yaml", Options{})
+	frames, ferrs := Frames([]byte(in), "s.yaml", Options{})
+	var fdocs []*Document
+	for _, f := range frames {
+		d, e := f.Decode()
+		fdocs = append(fdocs, d...)
+		ferrs = append(ferrs, e...)
+	}
+	assert.Equal(t, kinds(docs), kinds(fdocs))
+	assert.Equal(t, []string{"A", "B", "C", "E"}, kinds(fdocs))
+	assert.Len(t, ferrs, len(errs))
+}

@@ -87,6 +87,40 @@ func Split(data []byte, source string, opts Options) ([]*Document, []*kubeharden
 	return s.docs, s.errs
 }
 
+// Frame is one framed, not yet converted document: the cheap part of
+// Split. Converting frames is independent work, so callers with many
+// documents can convert them in parallel (Frame.Decode) and still get the
+// same documents and errors Split returns.
+type Frame struct {
+	Source string
+	Index  int
+	Line   int
+	Raw    []byte
+	opts   Options
+}
+
+// Frames frames data like Split without converting the documents. Errors
+// are framing errors (separators, sizes, the document budget); conversion
+// errors come from Frame.Decode.
+func Frames(data []byte, source string, opts Options) ([]Frame, []*kubeharden.InputError) {
+	opts = opts.withDefaults()
+	s := &splitter{source: source, opts: opts, frameOnly: true}
+	if isJSONStream(data) {
+		s.splitJSON(data)
+	} else {
+		s.splitYAML(data)
+	}
+	return s.frames, s.errs
+}
+
+// Decode converts one frame into its document (or List items).
+func (f Frame) Decode() ([]*Document, []*kubeharden.InputError) {
+	s := &splitter{source: f.Source, opts: f.opts}
+	s.count = 0
+	s.convert(f.Raw, f.Index, f.Line)
+	return s.docs, s.errs
+}
+
 type splitter struct {
 	source string
 	opts   Options
@@ -95,6 +129,18 @@ type splitter struct {
 	count  int // documents produced, List items included
 	index  int // next document index
 	full   bool
+
+	frameOnly bool
+	frames    []Frame
+}
+
+// handle converts a framed document, or records the frame.
+func (s *splitter) handle(raw []byte, idx, line int) {
+	if s.frameOnly {
+		s.frames = append(s.frames, Frame{Source: s.source, Index: idx, Line: line, Raw: raw, opts: s.opts})
+		return
+	}
+	s.convert(raw, idx, line)
 }
 
 func (s *splitter) fail(doc, line int, err error) {
@@ -171,7 +217,7 @@ func (s *splitter) emit(buf []byte, line int, skip bool) {
 		s.fail(idx, line, fmt.Errorf("%w: %d bytes, limit %d", ErrDocumentTooLarge, len(buf), s.opts.MaxDocumentBytes))
 		return
 	}
-	s.convert(buf, idx, line)
+	s.handle(buf, idx, line)
 }
 
 // reserve counts one more document against the budget.
@@ -229,7 +275,7 @@ func (s *splitter) splitJSON(data []byte) {
 			s.fail(idx, line, fmt.Errorf("%w: %d bytes, limit %d", ErrDocumentTooLarge, len(v), s.opts.MaxDocumentBytes))
 			continue
 		}
-		s.convert(v, idx, line)
+		s.handle(v, idx, line)
 	}
 }
 
