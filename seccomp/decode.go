@@ -276,7 +276,8 @@ func (d *decoder) top(root *jnode) {
 		case "defaultErrno":
 			p.DefaultErrno = d.str(v, path, mask)
 		case "architectures":
-			ss, _ := d.strings(v, path, mask)
+			ss, offs := d.strings(v, path, mask)
+			p.archOffs = offs
 			p.Architectures = p.Architectures[:0]
 			for _, s := range ss {
 				if s == "SCMP_ARCH_NATIVE" {

@@ -82,7 +82,8 @@ type Decision struct {
 	// Rules are the indexes (in Profile.Syscalls) of the rules naming the
 	// syscall.
 	Rules []int
-	// Conflict is set when unconditional rules disagree.
+	// Conflict is set when identical argument filters disagree (the
+	// runtime then refuses the whole profile).
 	Conflict bool
 }
 
@@ -116,8 +117,12 @@ type Effective struct {
 	// Rules are the rules that survive the runtime's decoding and
 	// includes/excludes expansion.
 	Rules []EffectiveRule
-	// Conflicts lists syscalls given different unconditional actions.
+	// Conflicts lists syscalls whose identical argument filters carry
+	// different actions (a load failure).
 	Conflicts []string
+	// Shadowed lists later unconditional rules libseccomp drops because
+	// an earlier unconditional rule already decided the syscall.
+	Shadowed []Shadow
 	// Unknown lists names libseccomp does not know (runc skips them).
 	Unknown []string
 
@@ -272,27 +277,76 @@ func Evaluate(p *Profile, t Target) *Effective {
 		}
 	}
 	sort.Strings(e.Unknown)
-	// Conflicts: different unconditional actions for one syscall.
+	// Rule interplay, as libseccomp's rule database resolves it: the first
+	// unconditional rule for a syscall wins and later rules for it are
+	// dropped silently (Shadowed); an unconditional rule replaces earlier
+	// argument filters; two argument filters with identical comparisons
+	// but different actions make seccomp_rule_add fail with EEXIST.
 	for n, idxs := range e.byName {
 		var first *EffectiveRule
+		var conds []*EffectiveRule
 		for _, i := range idxs {
 			r := &e.Rules[i]
-			if r.Redundant || len(r.Args) > 0 {
+			if r.Redundant {
+				continue
+			}
+			if len(r.Args) == 0 {
+				if first == nil {
+					first = r
+				} else if first.Action != r.Action || errnoOf(first) != errnoOf(r) {
+					e.Shadowed = append(e.Shadowed, Shadow{Name: n, Winner: first.Index, Dropped: r.Index})
+				}
 				continue
 			}
 			if first == nil {
-				first = r
-			} else if first.Action != r.Action || errnoOf(first) != errnoOf(r) {
-				e.Conflicts = append(e.Conflicts, n)
-				break
+				conds = append(conds, r)
+			}
+		}
+		if first != nil {
+			continue
+		}
+	pairs:
+		for i, a := range conds {
+			for _, b := range conds[i+1:] {
+				if sameArgs(a.Args, b.Args) && (a.Action != b.Action || errnoOf(a) != errnoOf(b)) {
+					e.Conflicts = append(e.Conflicts, n)
+					break pairs
+				}
 			}
 		}
 	}
 	sort.Strings(e.Conflicts)
+	sort.Slice(e.Shadowed, func(i, j int) bool {
+		if e.Shadowed[i].Name != e.Shadowed[j].Name {
+			return e.Shadowed[i].Name < e.Shadowed[j].Name
+		}
+		return e.Shadowed[i].Dropped < e.Shadowed[j].Dropped
+	})
 	if len(e.Conflicts) > 0 {
-		e.fail(fmt.Errorf("%w: %v (libseccomp returns EEXIST and the container does not start)", ErrConflict, e.Conflicts))
+		e.fail(fmt.Errorf("%w: %v (identical argument filters with different actions: libseccomp returns EEXIST and the container does not start)", ErrConflict, e.Conflicts))
 	}
 	return e
+}
+
+// Shadow is a rule that libseccomp silently drops for one syscall.
+type Shadow struct {
+	Name    string
+	Winner  int // index in Profile.Syscalls of the rule that decides
+	Dropped int // index in Profile.Syscalls of the dropped rule
+}
+
+func sameArgs(a, b []Arg) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.ContainsFunc(b, func(y Arg) bool {
+			return x.Index == y.Index && x.Op == y.Op && x.Value == y.Value && x.ValueTwo == y.ValueTwo
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 func errnoOf(r *EffectiveRule) uint {
@@ -360,26 +414,21 @@ func (e *Effective) Decide(name string, arch specs.Arch) Decision {
 	for _, i := range e.byName[name] {
 		r := &e.Rules[i]
 		d.Rules = append(d.Rules, r.Index)
-		if r.Redundant {
+		if r.Redundant || decided {
+			// Rules after the first unconditional one are dropped.
 			continue
 		}
 		if len(r.Args) == 0 {
-			if !decided {
-				d.Action, d.Errno, decided = r.Action, errnoOf(r), true
-			} else if d.Action != r.Action || d.Errno != errnoOf(r) {
-				d.Conflict = true
-			}
+			// An unconditional rule replaces earlier argument filters.
+			d.Action, d.Errno, decided = r.Action, errnoOf(r), true
+			d.CondActions = nil
 			continue
 		}
-		if !slices.Contains(d.CondActions, r.Action) {
+		if r.Action != d.Action && !slices.Contains(d.CondActions, r.Action) {
 			d.CondActions = append(d.CondActions, r.Action)
 		}
 	}
-	// An unconditional rule and a filtered rule with the same action
-	// merge into the unconditional one.
-	if decided {
-		d.CondActions = slices.DeleteFunc(d.CondActions, func(a specs.LinuxSeccompAction) bool { return a == d.Action })
-	}
+	d.Conflict = slices.Contains(e.Conflicts, name)
 	d.Conditional = len(d.CondActions) > 0
 	return d
 }
@@ -389,7 +438,8 @@ func (e *Effective) Decide(name string, arch specs.Arch) Decision {
 // some argument values.
 func (e *Effective) Allowed(arch specs.Arch) (always, some []string) {
 	bit, ok := tableBit(arch)
-	if !ok {
+	if !ok || (!e.Disabled && !slices.Contains(e.Arches, arch)) {
+		// Calls from an architecture outside the filter are killed.
 		return nil, nil
 	}
 	for _, ent := range syscallTable {

@@ -110,7 +110,8 @@ type Profile struct {
 	// runtimes reject, duplicate and case-variant keys, unknown fields.
 	Problems []Problem
 
-	offs  map[string]int // top-level key -> value offset
+	offs     map[string]int // top-level key -> value offset
+	archOffs []int
 	lines *lineIndex
 }
 
