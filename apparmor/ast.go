@@ -61,8 +61,12 @@ func walkItems(items []Node, fn func(Node) bool) {
 		case *Include:
 			walkItems(v.Items, fn)
 		case *Conditional:
-			walkItems(v.Then, fn)
-			walkItems(v.Else, fn)
+			if v.Taken == nil || *v.Taken {
+				walkItems(v.Then, fn)
+			}
+			if v.Taken == nil || !*v.Taken {
+				walkItems(v.Else, fn)
+			}
 		case *Block:
 			walkItems(v.Items, fn)
 		case *Profile:
@@ -219,6 +223,8 @@ type Profile struct {
 	// Attachment is the exec attachment glob, if any.
 	Attachment string
 	Xattrs     []Flag
+	// Identities are the `+ identities=(…)` names (4.x).
+	Identities []string
 	Flags      []Flag
 	// Items are rules, blocks, conditionals, includes and child profiles.
 	Items  []Node

@@ -70,7 +70,15 @@ func corpusOptions(dir string, target Target) *ParseOptions {
 
 // knownDisagreements lists the corpus cases where this parser's verdict
 // differs from the upstream label, with the reason. Keys are index paths.
-var knownDisagreements = map[string]string{}
+var knownDisagreements = map[string]string{
+	// `@{FOO}+/.foo/* r,` with @{FOO} = /foo /bar …: every expansion
+	// ("/foo+/.foo/*") is a valid absolute path and this parser accepts
+	// it. apparmor_parser's lexer rejects a '+' glued to a variable
+	// reference (it only knows it as the start of the '+=' operator);
+	// the grammar in the reference does not describe that restriction, so
+	// we do not replicate it.
+	"vars/vars_file_evaluation_8.sd": "'+' glued to a variable reference",
+}
 
 func TestUpstreamCorpus(t *testing.T) {
 	dir, cases := loadCorpusIndex(t)

@@ -233,7 +233,7 @@ func (l *lexer) nextToken(stmtStart, value bool) (token, bool, string) {
 				break
 			}
 		}
-		if c == '}' && depth <= 0 {
+		if c == '}' && depth <= 0 && !(l.src[start] == '/' || l.src[start] == '@') {
 			break
 		}
 		if c == '=' && depth == 0 && identLike(b.String()) {

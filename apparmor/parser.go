@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"path"
 	"strconv"
 	"strings"
 )
@@ -107,6 +106,8 @@ func (p *parser) parseItem(parent *Profile, items *[]Node) Node {
 	switch {
 	case (w == "#include" || w == "include") && sepAfter:
 		return p.parseInclude(parent)
+	case w == "abi" && after < len(src) && (isSpace(src[after]) || src[after] == '<' || src[after] == '"'):
+		return p.parseABIRaw()
 	case w == "if" && after < len(src) && (isSpace(src[after]) || src[after] == '('):
 		return p.parseConditional(parent)
 	case w == "else" && (after >= len(src) || isSpace(src[after]) || src[after] == '{'):
@@ -115,6 +116,10 @@ func (p *parser) parseItem(parent *Profile, items *[]Node) Node {
 		return nil
 	case src[start] == '@' && start+1 < len(src) && src[start+1] == '{':
 		if n, ok := p.tryVariable(); ok {
+			return n
+		}
+	case src[start] == '@' && start+1 < len(src) && (src[start+1] >= 'a' && src[start+1] <= 'z' || src[start+1] >= 'A' && src[start+1] <= 'Z'):
+		if n, ok := p.tryBareVariable(); ok {
 			return n
 		}
 	case src[start] == '$':
@@ -321,52 +326,79 @@ func (p *parser) tryVariable() (Node, bool) {
 	return v, true
 }
 
-// lineValues reads white-space separated values to the end of the line.
+// tryBareVariable parses the `@NAME = values` spelling.
+func (p *parser) tryBareVariable() (Node, bool) {
+	start := p.lx.off
+	src := p.lx.src
+	e := start + 1
+	for e < len(src) && (isIdentByte(src[e]) && src[e] != '.') {
+		e++
+	}
+	name := string(src[start+1 : e])
+	o := e
+	for o < len(src) && (src[o] == ' ' || src[o] == '\t') {
+		o++
+	}
+	if o >= len(src) || src[o] != '=' {
+		return nil, false
+	}
+	v := &Variable{Pos: p.pos(start), Name: name, Op: "="}
+	if p.inProfile {
+		p.errorf(start, ErrSyntax, "variable @%s assigned inside a profile", name)
+	}
+	p.lx.off = o + 1
+	v.Values = p.lineValues(start)
+	return v, true
+}
+
+// lineValues reads white-space separated values to the end of the line;
+// a backslash before the newline continues the list.
 func (p *parser) lineValues(stmt int) []string {
 	var vals []string
 	src := p.lx.src
 	for {
 		p.lx.skipBlank()
+		if p.lx.off+1 < len(src) && src[p.lx.off] == '\\' && (src[p.lx.off+1] == '\n' || src[p.lx.off+1] == '\r') {
+			p.lx.off += 2
+			continue
+		}
 		if p.lx.off >= len(src) || src[p.lx.off] == '\n' {
 			break
 		}
-		c := src[p.lx.off]
-		if c == '#' {
+		if src[p.lx.off] == '#' {
 			p.restOfLine()
 			break
 		}
-		if c == '"' {
-			s, ok := p.lx.readQuoted()
-			if !ok {
-				p.errorf(stmt, ErrSyntax, "unterminated quoted string")
-			}
-			// Quoted text may continue unquoted.
-			var b strings.Builder
-			b.WriteString(s)
-			for p.lx.off < len(src) && !isSpace(src[p.lx.off]) {
-				b.WriteByte(src[p.lx.off])
-				p.lx.off++
-			}
-			vals = append(vals, b.String())
-			continue
-		}
 		ws := p.lx.off
+		var b strings.Builder
 		depth := 0
+		quoted := false
 		for p.lx.off < len(src) && !isSpace(src[p.lx.off]) {
-			switch src[p.lx.off] {
+			c := src[p.lx.off]
+			switch c {
+			case '"':
+				s, ok := p.lx.readQuoted()
+				if !ok {
+					p.errorf(ws, ErrSyntax, "unterminated quoted string in variable value")
+					p.restOfLine()
+					return vals
+				}
+				b.WriteString(s)
+				quoted = true
+				continue
 			case '{':
 				depth++
 			case '}':
 				depth--
+			case '!':
+				p.errorf(p.lx.off, ErrSyntax, "unexpected %q in variable value", string(c))
 			}
+			b.WriteByte(c)
 			p.lx.off++
 		}
-		val := string(src[ws:p.lx.off])
-		if strings.HasSuffix(val, ",") && depth == 0 || val == "," {
+		val := b.String()
+		if !quoted && (strings.HasSuffix(val, ",") && depth == 0 || val == ",") {
 			p.errorf(ws, ErrSyntax, "variable value %q ends with a comma", val)
-		}
-		if strings.ContainsAny(val, "=") && !strings.Contains(val, "@{") && !strings.HasPrefix(val, "/") {
-			p.errorf(ws, ErrSyntax, "unexpected %q in variable value", val)
 		}
 		vals = append(vals, val)
 	}
@@ -519,10 +551,7 @@ func condNeeds4(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == tWord && !t.quoted {
 			switch t.text {
-			case "defined", "and", "or", "in", ">", ">=", "<", "==", "!=", "true", "false":
-				return true
-			}
-			if strings.HasPrefix(t.text, "@{") {
+			case "and", "or", "in", ">", ">=", "<", "==", "!=", "true", "false":
 				return true
 			}
 		}
@@ -557,7 +586,7 @@ func (p *parser) checkCondSyntax(toks []token) {
 			return true
 		case t.isWord("defined"):
 			i++
-			if i >= len(toks) || !(strings.HasPrefix(toks[i].text, "$") || strings.HasPrefix(toks[i].text, "@{")) {
+			if i >= len(toks) || !(strings.HasPrefix(toks[i].text, "$") || strings.HasPrefix(toks[i].text, "@")) {
 				return false
 			}
 			i++
@@ -732,6 +761,9 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 	case t.kind == tWord && !t.quoted && (strings.HasPrefix(t.text, "/") || strings.HasPrefix(t.text, "@{") || strings.HasPrefix(t.text, ":")):
 		prof.Name = t.text
 		i = 1
+		if strings.Contains(t.text, "!") || strings.Contains(strings.ReplaceAll(t.text, "[^", ""), "^") {
+			p.errorf(start, ErrSyntax, "bad profile name %q", t.text)
+		}
 	case t.kind == tWord && t.quoted && (strings.HasPrefix(t.text, "/") || strings.HasPrefix(t.text, "@{") || strings.HasPrefix(t.text, ":")):
 		prof.Name = t.text
 		i = 1
@@ -771,7 +803,7 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 		p.errorf(start, ErrSyntax, "empty profile name")
 	}
 	// Attachment.
-	if i < len(toks) && toks[i].kind == tWord && !toks[i].isWord("flags") && !toks[i].isWord("xattrs") && !(i+1 < len(toks) && toks[i+1].is("=")) {
+	if i < len(toks) && toks[i].kind == tWord && !toks[i].isWord("flags") && !toks[i].isWord("xattrs") && !toks[i].isWord("+") && !(i+1 < len(toks) && toks[i+1].is("=")) {
 		prof.Attachment = toks[i].text
 		if prof.IsHat() {
 			p.errorf(toks[i].off, ErrSyntax, "hats cannot have an attachment")
@@ -782,7 +814,13 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 	for i < len(toks) {
 		t := toks[i]
 		key := ""
-		if t.isWord("flags") || t.isWord("xattrs") {
+		if t.isWord("+") && i+1 < len(toks) && toks[i+1].isWord("identities") {
+			key = "identities"
+			i += 2
+			if i < len(toks) && toks[i].is("=") {
+				i++
+			}
+		} else if t.isWord("flags") || t.isWord("xattrs") {
 			key = t.text
 			i++
 			if i < len(toks) && toks[i].is("=") {
@@ -809,6 +847,21 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 			break
 		}
 		i = j + 1
+		if len(list) == 0 {
+			p.errorf(t.off, ErrSyntax, "%s: empty list", key)
+		}
+		if key == "identities" {
+			for _, it := range list {
+				if it.is(",") {
+					continue
+				}
+				if it.kind != tWord || strings.Contains(it.text, "\\") || it.text == "" || strings.ContainsAny(it.text, " \t") && !strings.HasPrefix(it.text, "/") {
+					p.errorf(it.off, ErrSyntax, "invalid identity %q", it.text)
+				}
+				prof.Identities = append(prof.Identities, it.text)
+			}
+			continue
+		}
 		fl := p.parseFlagList(list, key)
 		if key == "flags" {
 			if sawFlags {
@@ -909,6 +962,63 @@ func (p *parser) parseStatement(toks []token, parent *Profile) Node {
 	return r
 }
 
+// parseABIRaw parses `abi <path>,` or `abi "path",` from the source text.
+func (p *parser) parseABIRaw() Node {
+	start := p.lx.off
+	a := &ABI{Pos: p.pos(start)}
+	p.lx.off += 3
+	p.lx.skipSpace()
+	src := p.lx.src
+	switch p.lx.peekByte() {
+	case '<':
+		e := p.lx.off + 1
+		for e < len(src) && src[e] != '>' && src[e] != '\n' && src[e] != ',' {
+			e++
+		}
+		if e >= len(src) || src[e] != '>' {
+			p.errorf(p.lx.off, ErrSyntax, "abi: missing '>'")
+			p.restOfLine()
+			return nil
+		}
+		a.Path = strings.TrimSpace(string(src[p.lx.off+1 : e]))
+		a.Magic = true
+		if len(a.Path) >= 2 && a.Path[0] == '"' && a.Path[len(a.Path)-1] == '"' {
+			a.Path = a.Path[1 : len(a.Path)-1]
+		}
+		p.lx.off = e + 1
+	case '"':
+		s, ok := p.lx.readQuoted()
+		if !ok {
+			p.errorf(start, ErrSyntax, "abi: unterminated quoted path")
+			return nil
+		}
+		a.Path = s
+	default:
+		e := p.lx.off
+		for e < len(src) && !isSpace(src[e]) && src[e] != ',' {
+			e++
+		}
+		a.Path = string(src[p.lx.off:e])
+		p.lx.off = e
+		if a.Path == "" {
+			p.errorf(p.lx.off, ErrSyntax, "abi: expected <path> or \"path\"")
+			p.restOfLine()
+			return nil
+		}
+	}
+	if a.Path == "" || strings.ContainsAny(a.Path, "\"\n") {
+		p.errorf(start, ErrSyntax, "abi: bad path %q", a.Path)
+	}
+	p.lx.skipSpace()
+	if p.lx.peekByte() != ',' {
+		p.errorf(p.lx.off, ErrSyntax, "abi: missing ','")
+		return a
+	}
+	p.lx.off++
+	p.st.resolveABI(p, a)
+	return a
+}
+
 func (p *parser) parseABI(toks []token) Node {
 	start := toks[0].off
 	a := &ABI{Pos: p.pos(start)}
@@ -951,11 +1061,7 @@ func (st *parseState) resolveABI(p *parser, a *ABI) {
 	if a.Magic && (a.Path == "kernel" || a.Path == "default") {
 		return
 	}
-	name := a.Path
-	if !a.Magic {
-		name = strings.TrimPrefix(path.Clean(name), "/")
-	}
-	if _, ok := st.lookup(name, a.Magic); !ok {
+	if _, ok := st.lookup(a.Path, a.Magic); !ok {
 		p.errorf(a.Pos.Offset, ErrInclude, "abi file %q not found", a.Path)
 	}
 }

@@ -574,6 +574,22 @@ func (c *cursor) parseNetwork() {
 		c.checkNetValue(t.off, cond.Key, cond.Values[0])
 		c.r.Conds = append(c.r.Conds, cond)
 	}
+	if len(c.r.PeerConds) > 0 {
+		for _, a := range c.r.Access {
+			switch a {
+			case "create", "bind", "listen", "shutdown", "getattr", "setattr", "getopt", "setopt":
+				c.invalid(start, "access %q cannot be used with a peer", a)
+			}
+		}
+	}
+	if domain != "" && domain != "inet" && domain != "inet6" {
+		for _, cond := range append(append([]Cond(nil), c.r.Conds...), c.r.PeerConds...) {
+			if cond.Key == "ip" || cond.Key == "port" {
+				c.invalid(start, "ip/port conditions need the inet or inet6 domain")
+				break
+			}
+		}
+	}
 	if fine {
 		c.needs4(start, "fine-grained network rules")
 	}
@@ -948,7 +964,7 @@ func (c *cursor) parseMqueue() {
 			if !isNumberish(c.r.Path) {
 				c.invalid(c.toks[0].off, "sysv queue name %q must be a number", c.r.Path)
 			}
-		} else if posix && !strings.HasPrefix(c.r.Path, "/") && !strings.HasPrefix(c.r.Path, "@{") {
+		} else if (posix || !isNumberish(c.r.Path)) && !strings.HasPrefix(c.r.Path, "/") && !strings.HasPrefix(c.r.Path, "@{") {
 			c.invalid(c.toks[0].off, "posix queue name %q must start with '/'", c.r.Path)
 		}
 	}
@@ -1061,6 +1077,7 @@ func (c *cursor) parseFile() {
 	if c.r.ExecSafety != "" && (c.r.Exec == "" || c.r.Exec == "x") {
 		c.invalid(permTok.off, "%s requires an exec transition", c.r.ExecSafety)
 	}
+
 }
 
 // normPerm maps legacy upper-case letters to their meaning.
@@ -1136,6 +1153,10 @@ func (c *cursor) checkPerms(off int) {
 		c.invalid(off, "a bare x is only valid in deny rules")
 	}
 	if c.r.Target != "" {
+		if strings.Contains(perms, "l") && !c.leading && exec != "" {
+			// Deprecated `/a lpx -> /b`: link plus exec transition.
+			return
+		}
 		if strings.Contains(perms, "l") && (exec == "" || c.leading) {
 			// `l /a -> /b` is a link rule.
 			if perms != "l" {

@@ -153,8 +153,8 @@ func (ck *checker) evalCond(c *Conditional) bool {
 			}
 			n := toks[i].text
 			i++
-			if strings.HasPrefix(n, "@{") {
-				_, ok := ck.vars[strings.TrimSuffix(n[2:], "}")]
+			if strings.HasPrefix(n, "@") {
+				_, ok := ck.vars[strings.TrimSuffix(strings.TrimPrefix(n[1:], "{"), "}")]
 				return ok
 			}
 			name, _, _ := boolRef([]byte(n), 0)
@@ -287,8 +287,13 @@ func (ck *checker) expand(p Pos, s string, builtins map[string][]string, depth i
 		vals = v
 	} else {
 		if !validVarName(name) {
-			ck.errorf(p, ErrSyntax, "invalid variable name @{%s}", name)
-			return []string{s}, false
+			// Not a variable reference (e.g. an abstract socket name
+			// "@{a,b}"): literal text.
+			tails, ok := ck.expand(p, rest, builtins, depth)
+			for k := range tails {
+				tails[k] = s[:i+j+1] + tails[k]
+			}
+			return tails, ok
 		}
 		if !ck.unresolved {
 			ck.errorf(p, ErrUndefinedVariable, "variable @{%s} is used but never declared", name)
@@ -299,14 +304,14 @@ func (ck *checker) expand(p Pos, s string, builtins map[string][]string, depth i
 		ck.errorf(p, ErrInvalid, "variable @{%s} is defined recursively", name)
 		return []string{s}, false
 	}
-	ck.expanding[name] = true
-	defer delete(ck.expanding, name)
 	ok := true
 	var out []string
 	tails, okT := ck.expand(p, rest, builtins, depth)
 	ok = ok && okT
 	for _, v := range vals {
+		ck.expanding[name] = true
 		vs, okV := ck.expand(p, v, builtins, depth+1)
+		delete(ck.expanding, name)
 		ok = ok && okV
 		for _, x := range vs {
 			for _, t := range tails {
@@ -353,7 +358,7 @@ func (ck *checker) checkSiblings(ps []*Profile) {
 func (ck *checker) profile(p *Profile) {
 	ck.checkFlags(p)
 	builtins := map[string][]string{"profile_name": {p.Name}}
-	if p.Attachment != "" || (p.Keyword == "" && strings.HasPrefix(p.Name, "/")) {
+	if !p.IsHat() && (p.Attachment != "" || strings.HasPrefix(p.Name, "/")) {
 		att := p.Attachment
 		if att == "" {
 			att = p.Name
@@ -363,10 +368,20 @@ func (ck *checker) profile(p *Profile) {
 	}
 	// Name expansion.
 	if strings.Contains(p.Name, "@{") {
+		for _, ref := range varRefs(p.Name) {
+			if v, ok := ck.vars[ref]; ok && len(v) == 0 {
+				ck.errorf(p.Pos, ErrInvalid, "profile name %q uses @{%s}, which has no value", p.Name, ref)
+			}
+		}
 		vals, _ := ck.expand(p.Pos, p.Name, nil, 0)
 		for _, v := range vals {
 			if v == "" {
 				ck.errorf(p.Pos, ErrInvalid, "profile name %q expands to an empty name", p.Name)
+				break
+			}
+			if p.Keyword == "" && !strings.HasPrefix(v, "/") {
+				ck.errorf(p.Pos, ErrInvalid, "profile name %q expands to %q: a name without the profile keyword must start with '/'", p.Name, v)
+				break
 			}
 		}
 	}
@@ -385,6 +400,7 @@ func (ck *checker) profile(p *Profile) {
 	ck.body(p, p.Items, builtins)
 	ck.checkSiblings(p.Children())
 	ck.checkExecConflicts(p)
+	ck.checkChangeProfile(p)
 	for _, c := range p.Children() {
 		ck.profile(c)
 	}
@@ -428,12 +444,10 @@ func (ck *checker) rule(r *Rule, builtins map[string][]string) {
 		if !ok {
 			continue
 		}
-		if r.Kind == RuleFile && f == r.Path {
-			for _, v := range vals {
-				if !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "{") {
-					ck.errorf(r.Pos, ErrInvalid, "path %q expands to %q, which is not absolute", f, v)
-					break
-				}
+		for _, v := range vals {
+			if msg := checkAARE(v); msg != "" {
+				ck.errorf(r.Pos, ErrInvalid, "%q expands to %q: %s", f, v, msg)
+				break
 			}
 		}
 	}
@@ -495,10 +509,47 @@ func (ck *checker) checkFlags(p *Profile) {
 		}
 		seen[name] = f.Value
 	}
+	for _, pr := range [][2]string{{"mediate_deleted", "delegate_deleted"}, {"attach_disconnected", "no_attach_disconnected"},
+		{"attach_disconnected.ipc", "no_attach_disconnected"}, {"attach_disconnected.path", "no_attach_disconnected"},
+		{"namespace_relative", "chroot_relative"}, {"chroot_attach", "chroot_no_attach"}} {
+		if _, a := seen[pr[0]]; a {
+			if _, b := seen[pr[1]]; b {
+				ck.errorf(p.Pos, ErrInvalid, "conflicting flags %s and %s", pr[0], pr[1])
+			}
+		}
+	}
+	for _, f := range p.Flags {
+		if (f.Name == "attach_disconnected.path" || f.Name == "attach_disconnected.ipc") && strings.Contains(f.Value, "@{") {
+			vals, _ := ck.expand(f.Pos, f.Value, nil, 0)
+			for _, v := range vals {
+				if !strings.HasPrefix(v, "/") {
+					ck.errorf(f.Pos, ErrInvalid, "%s=%s expands to %q, which is not absolute", f.Name, f.Value, v)
+					break
+				}
+			}
+		}
+	}
 	for _, x := range p.Xattrs {
 		if !x.HasEq && x.Name == "" {
 			ck.errorf(x.Pos, ErrSyntax, "bad xattr")
 		}
+	}
+}
+
+// varRefs lists the variable names referenced in s.
+func varRefs(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "@{")
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, s[i+2:i+j])
+		s = s[i+j+1:]
 	}
 }
 
@@ -526,7 +577,7 @@ func (ck *checker) checkExecConflicts(p *Profile) {
 		if r.Kind != RuleFile || r.Exec == "" || r.Qual.Deny {
 			continue
 		}
-		mode := r.Exec + "->" + r.Target
+		mode := effectiveExec(r) + "->" + r.Target
 		for _, v := range expandBraces(ck.expandQuiet(r.Path), 64) {
 			xs = append(xs, execRule{r: r, pat: v, mode: mode})
 		}
@@ -553,6 +604,42 @@ func (ck *checker) checkExecConflicts(p *Profile) {
 				return
 			}
 		}
+	}
+}
+
+// effectiveExec applies a safe/unsafe prefix to the exec mode: unsafe
+// turns off environment scrubbing, safe turns it on.
+func effectiveExec(r *Rule) string {
+	m := strings.ReplaceAll(r.Exec, "I", "i")
+	switch r.ExecSafety {
+	case "unsafe":
+		return strings.ToLower(m)
+	case "safe":
+		if len(m) > 1 && m[0] != 'i' {
+			return strings.ToUpper(m[:1]) + m[1:]
+		}
+	}
+	return m
+}
+
+// checkChangeProfile reports the same change_profile rule given as both
+// safe and unsafe.
+func (ck *checker) checkChangeProfile(p *Profile) {
+	seen := map[string]string{}
+	for _, r := range p.Rules() {
+		if r.Kind != RuleChangeProfile || r.Path == "" || r.Qual.Deny {
+			continue
+		}
+		k := r.Path + "\x00" + r.Target
+		s := r.ExecSafety
+		if s == "" {
+			s = "safe"
+		}
+		if old, ok := seen[k]; ok && old != s {
+			ck.errorf(r.Pos, ErrInvalid, "change_profile %s -> %s is both safe and unsafe", r.Path, r.Target)
+			return
+		}
+		seen[k] = s
 	}
 }
 
