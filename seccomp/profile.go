@@ -112,7 +112,7 @@ type Profile struct {
 
 	offs     map[string]int // top-level key -> value offset
 	archOffs []int
-	lines *lineIndex
+	lines    *lineIndex
 }
 
 // ArchMapEntry is one Docker archMap entry.
