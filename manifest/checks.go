@@ -61,7 +61,9 @@ var podChecks = []podCheck{
 	{&ruleProbeHost, checkProbeHosts},
 	{&ruleReadOnlyRootFilesystem, allContainers(func(c *ctr, _ *podCtx) (bool, string) {
 		return c.sc != nil && c.sc.ReadOnlyRootFilesystem != nil && *c.sc.ReadOnlyRootFilesystem, "does not set readOnlyRootFilesystem: true"
-	}, func(c *ctr, _ *podCtx) string { return "set " + c.path + ".securityContext.readOnlyRootFilesystem: true" })},
+	}, func(c *ctr, _ *podCtx) string {
+		return "set " + c.path + ".securityContext.readOnlyRootFilesystem: true"
+	})},
 	{&ruleRunAsNonRoot, allContainers(func(c *ctr, p *podCtx) (bool, string) {
 		if v, _ := c.runAsNonRoot(p); v != nil && *v {
 			return true, ""
@@ -77,14 +79,18 @@ var podChecks = []podCheck{
 			return true, ""
 		}
 		return false, "does not run with a runAsUser above 10000" + valueNote(v)
-	}, func(_ *ctr, p *podCtx) string { return "set " + p.path + ".securityContext.runAsUser to a UID above 10000" })},
+	}, func(_ *ctr, p *podCtx) string {
+		return "set " + p.path + ".securityContext.runAsUser to a UID above 10000"
+	})},
 	{&ruleRunAsHighGID, allContainers(func(c *ctr, p *podCtx) (bool, string) {
 		v, _ := c.runAsGroup(p)
 		if v != nil && *v > 10000 {
 			return true, ""
 		}
 		return false, "does not run with a runAsGroup above 10000" + valueNote(v)
-	}, func(_ *ctr, p *podCtx) string { return "set " + p.path + ".securityContext.runAsGroup to a GID above 10000" })},
+	}, func(_ *ctr, p *podCtx) string {
+		return "set " + p.path + ".securityContext.runAsGroup to a GID above 10000"
+	})},
 	{&ruleCapDropAny, allContainers(func(c *ctr, _ *podCtx) (bool, string) {
 		if c.sc != nil && c.sc.Capabilities != nil && slices.ContainsFunc(c.sc.Capabilities.Drop, func(x corev1.Capability) bool { return x != "" }) {
 			return true, ""
@@ -738,13 +744,13 @@ func resourceCheck(limits bool, name corev1.ResourceName) func(*scanner, *kubeha
 		section = "limits"
 	}
 	return func(s *scanner, r *kubeharden.Rule, p *podCtx) {
-		failed, any := false, false
+		failed, seen := false, false
 		for i := range p.containers {
 			c := &p.containers[i]
 			if c.kind == ephemeralContainer {
 				continue // the API forbids resources on ephemeral containers
 			}
-			any = true
+			seen = true
 			list := c.resources.Requests
 			if limits {
 				list = c.resources.Limits
@@ -755,7 +761,7 @@ func resourceCheck(limits bool, name corev1.ResourceName) func(*scanner, *kubeha
 				s.fail(r, fmt.Sprintf("container %s sets no %s %s", c, string(name), strings.TrimSuffix(section, "s")), fp, "set "+fp)
 			}
 		}
-		if !any {
+		if !seen {
 			s.fail(r, "the pod has no containers", p.path+".containers", "")
 		} else if !failed {
 			s.pass(r, "every container sets resources."+section+"."+string(name), p.path)
