@@ -477,7 +477,7 @@ func (a *analysis) droppedFields() {
 	}
 	f := RuleDroppedByRuntime.Fail("", "")
 	if len(failOpen) > 0 {
-		f.Message = fmt.Sprintf("%s ignores %s; as a result it allows %d syscalls that %s denies here: %s",
+		f.Message = fmt.Sprintf("%s ignores %s; as a result it allows %d syscall(s) that %s denies here: %s",
 			a.t.Runtime, strings.Join(dropped, ", "), len(failOpen), own, strings.Join(failOpen, ", "))
 	} else {
 		f.Severity, f.Points = kubeharden.SeverityLow, 0

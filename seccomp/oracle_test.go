@@ -91,3 +91,5 @@ func TestDifferentialMobyLoadProfile(t *testing.T) {
 		})
 	}
 }
+
+func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }
