@@ -99,6 +99,9 @@ type Include struct {
 	// Recursive is true when the file was already being included (the
 	// include is then a no-op, as in apparmor_parser).
 	Recursive bool
+	// Duplicate is true when the file was already included in the same
+	// scope (the preamble or the same profile) and was skipped.
+	Duplicate bool
 	// Items are the parsed contents spliced in place of the include.
 	Items []Node
 }

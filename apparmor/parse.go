@@ -33,6 +33,7 @@ func Parse(name string, data []byte, opts *ParseOptions) (*File, error) {
 		_ = data
 	}
 	st.total = len(data)
+	st.scopes = []map[string]bool{{}}
 	f.Items = st.parseSource(name, data, false, nil, 0)
 	if len(st.errs) == 0 {
 		ck := st.check(f)
@@ -112,4 +113,40 @@ func (f *File) Lookup(name string) (*Profile, bool) {
 // String renders a short description.
 func (f *File) String() string {
 	return fmt.Sprintf("%s (%d profiles)", f.Name, len(f.Profiles()))
+}
+
+// Detect reports whether data looks like AppArmor profile text: a profile
+// block, an abi/include line or a variable assignment, and no sign of
+// YAML/JSON.
+func Detect(source string, data []byte) bool {
+	return detect(data)
+}
+
+func detect(data []byte) bool {
+	if len(data) == 0 {
+		return false
+	}
+	s := data
+	if len(s) > 64<<10 {
+		s = s[:64<<10]
+	}
+	t := bytes.TrimSpace(s)
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return false
+	}
+	for _, line := range bytes.Split(s, []byte("\n")) {
+		l := bytes.TrimSpace(line)
+		switch {
+		case len(l) == 0:
+		case bytes.HasPrefix(l, []byte("#include")), bytes.HasPrefix(l, []byte("include <")), bytes.HasPrefix(l, []byte("include if exists")),
+			bytes.HasPrefix(l, []byte("abi <")), bytes.HasPrefix(l, []byte("@{")) && bytes.Contains(l, []byte("=")):
+			return true
+		case bytes.HasPrefix(l, []byte("#")):
+		case bytes.HasPrefix(l, []byte("apiVersion:")), bytes.HasPrefix(l, []byte("kind:")), bytes.HasPrefix(l, []byte("FROM ")):
+			return false
+		case bytes.HasSuffix(l, []byte("{")) && (bytes.HasPrefix(l, []byte("profile ")) || bytes.HasPrefix(l, []byte("/")) || bytes.HasPrefix(l, []byte("@{")) || bytes.HasPrefix(l, []byte(":"))):
+			return true
+		}
+	}
+	return false
 }

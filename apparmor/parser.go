@@ -24,6 +24,10 @@ type parseState struct {
 	opts      *ParseOptions
 	errs      ErrorList
 	stack     []string // include stack for cycle detection
+	// scopes hold the files already included in the current scope (the
+	// file's preamble, or one profile): apparmor_parser skips a
+	// duplicate include there.
+	scopes []map[string]bool
 	nIncludes int
 	total     int
 	cache     map[string][]byte
@@ -882,7 +886,9 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 	p.depth++
 	save := p.inProfile
 	p.inProfile = true
+	p.st.scopes = append(p.st.scopes, map[string]bool{})
 	items, closed := p.parseItems(prof)
+	p.st.scopes = p.st.scopes[:len(p.st.scopes)-1]
 	p.inProfile = save
 	p.depth--
 	prof.Items = items

@@ -200,6 +200,13 @@ func (st *parseState) resolveInclude(p *parser, inc *Include, parent *Profile) {
 		files = []string{name}
 	}
 	for _, f := range files {
+		if sc := st.scopes; len(sc) > 0 {
+			if sc[len(sc)-1][f] {
+				inc.Duplicate = true
+				continue
+			}
+			sc[len(sc)-1][f] = true
+		}
 		st.nIncludes++
 		if st.nIncludes > maxIncludes {
 			p.errorf(inc.Pos.Offset, ErrLimit, "more than %d includes", maxIncludes)

@@ -1153,8 +1153,9 @@ func (c *cursor) checkPerms(off int) {
 		c.invalid(off, "a bare x is only valid in deny rules")
 	}
 	if c.r.Target != "" {
-		if strings.Contains(perms, "l") && !c.leading && exec != "" {
-			// Deprecated `/a lpx -> /b`: link plus exec transition.
+		if strings.Contains(perms, "l") && !c.leading {
+			// `/a rwl -> /b`: a link rule with further permissions
+			// (and, deprecated, an exec transition).
 			return
 		}
 		if strings.Contains(perms, "l") && (exec == "" || c.leading) {
@@ -1165,9 +1166,9 @@ func (c *cursor) checkPerms(off int) {
 			c.r.Kind = RuleLink
 			return
 		}
-		if exec == "" || !strings.ContainsAny(exec, "pcPC") {
-			c.invalid(off, "a target requires a p or c exec transition, not %q", perms)
-		}
+		// apparmor_parser (3.0.8, checked differentially) accepts a
+		// target on any permission set and ignores it unless the exec
+		// mode is a p or c transition; lint rule TargetIgnored reports it.
 	}
 }
 
