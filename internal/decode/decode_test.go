@@ -257,3 +257,27 @@ func TestFramesDecodeEqualsSplit(t *testing.T) {
 	assert.Equal(t, []string{"A", "B", "C", "E"}, kinds(fdocs))
 	assert.Len(t, ferrs, len(errs))
 }
+
+func TestFastMetaAgreesWithSlowMeta(t *testing.T) {
+	inputs := []string{
+		`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"b","labels":{"x":"y"},"annotations":{"k":"v"}}}`,
+		`{"kind":"Pod","kind":"Deployment"}`,
+		`{"\u006bind":"Pod"}`,
+		`{"kind":"Po\u0064"}`,
+		`{"kind":null,"metadata":null}`,
+		`{"spec":{"kind":"Nope","x":[1,2,{"a":"}"}]},"kind":"Pod"}`,
+		`{"metadata":{"name":"a","name":"b"}}`,
+		`{"Kind":"Pod"}`,
+		` { "kind" : "Pod" , "apiVersion" : "apps/v1" } `,
+	}
+	for _, in := range inputs {
+		var slow Meta
+		require.NoError(t, slowMeta([]byte(in), &slow), in)
+		var got Meta
+		require.NoError(t, decodeMeta([]byte(in), &got), in)
+		assert.Equal(t, slow, got, in)
+	}
+	var m Meta
+	assert.Error(t, decodeMeta([]byte(`{"kind":5}`), &m))
+	assert.Error(t, decodeMeta([]byte(`{"metadata":{"name":7}}`), &m))
+}

@@ -261,6 +261,97 @@ func isList(kind string) bool {
 }
 
 func decodeMeta(js []byte, m *Meta) error {
+	if fastMeta(js, m) {
+		return nil
+	}
+	*m = Meta{}
+	return slowMeta(js, m)
+}
+
+// fastMeta reads apiVersion, kind and metadata from the top level of a
+// JSON object without decoding the rest (which the analyzer decodes once,
+// typed). It declines (false) on anything unusual — escaped keys, non-string
+// values — so that slowMeta gives the exact API-server reading and error.
+func fastMeta(js []byte, m *Meta) bool {
+	i := skipSpace(js)
+	if i >= len(js) || js[i] != '{' {
+		return false
+	}
+	i++
+	var meta []byte
+	for {
+		i += skipSpace(js[i:])
+		if i >= len(js) {
+			return false
+		}
+		if js[i] == '}' {
+			break
+		}
+		if js[i] == ',' {
+			i++
+			continue
+		}
+		if js[i] != '"' {
+			return false
+		}
+		end := i + 1
+		for end < len(js) && js[end] != '"' {
+			if js[end] == '\\' {
+				return false
+			}
+			end++
+		}
+		if end >= len(js) {
+			return false
+		}
+		key := js[i+1 : end]
+		i = end + 1
+		i += skipSpace(js[i:])
+		if i >= len(js) || js[i] != ':' {
+			return false
+		}
+		i++
+		i += skipSpace(js[i:])
+		n, err := valueEnd(js[i:], 10000)
+		if err != nil || n == 0 {
+			return false
+		}
+		val := js[i : i+n]
+		i += n
+		switch string(key) {
+		case "apiVersion", "kind":
+			if val[0] == 'n' { // null
+				if string(key) == "kind" {
+					m.Kind = ""
+				} else {
+					m.APIVersion = ""
+				}
+				continue
+			}
+			if val[0] != '"' || bytes.IndexByte(val, '\\') >= 0 {
+				return false
+			}
+			if string(key) == "kind" {
+				m.Kind = string(val[1 : len(val)-1])
+			} else {
+				m.APIVersion = string(val[1 : len(val)-1])
+			}
+		case "metadata":
+			meta = val
+		}
+	}
+	if meta == nil || meta[0] == 'n' {
+		return true
+	}
+	var mm Meta
+	if err := slowMeta(append(append([]byte(`{"metadata":`), meta...), '}'), &mm); err != nil {
+		return false
+	}
+	m.Name, m.Namespace, m.Labels, m.Annotations = mm.Name, mm.Namespace, mm.Labels, mm.Annotations
+	return true
+}
+
+func slowMeta(js []byte, m *Meta) error {
 	var tm struct {
 		APIVersion any `json:"apiVersion"`
 		Kind       any `json:"kind"`
