@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/image"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -59,6 +60,7 @@ var podChecks = []podCheck{
 	{&ruleSELinuxOptions, checkSELinux},
 	{&ruleWindowsHostProcess, checkHostProcess},
 	{&ruleProbeHost, checkProbeHosts},
+	{&ruleImageTagMissing, checkImages},
 	{&ruleReadOnlyRootFilesystem, allContainers(func(c *ctr, _ *podCtx) (bool, string) {
 		return c.sc != nil && c.sc.ReadOnlyRootFilesystem != nil && *c.sc.ReadOnlyRootFilesystem, "does not set readOnlyRootFilesystem: true"
 	}, func(c *ctr, _ *podCtx) string {
@@ -166,6 +168,8 @@ type ctr struct {
 	ports     []corev1.ContainerPort
 	probes    [3]*corev1.Probe
 	lifecycle *corev1.Lifecycle
+	image     string
+	pull      corev1.PullPolicy
 }
 
 func (c *ctr) String() string {
@@ -190,7 +194,8 @@ func newPodCtx(v *podView) *podCtx {
 	add := func(kind ctrKind, list string, i int, c *corev1.Container) {
 		p.containers = append(p.containers, ctr{kind: kind, name: c.Name, path: v.path + "." + list + "[" + strconv.Itoa(i) + "]",
 			sc: c.SecurityContext, resources: &c.Resources, env: c.Env, envFrom: c.EnvFrom, ports: c.Ports,
-			probes: [3]*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe}, lifecycle: c.Lifecycle})
+			probes: [3]*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe}, lifecycle: c.Lifecycle,
+			image: c.Image, pull: c.ImagePullPolicy})
 	}
 	for i := range v.spec.InitContainers {
 		add(initContainer, "initContainers", i, &v.spec.InitContainers[i])
@@ -832,6 +837,35 @@ func checkSubjects(s *scanner, subjects []rbacv1.Subject) {
 			f.Severity, f.Points = high, -9
 		case sub.Kind == "Group" && sub.Name == "system:masters":
 			s.fail(&ruleBindingMasters, "the binding names the group system:masters, whose members bypass RBAC", fp, fix)
+		}
+	}
+}
+
+func checkImages(s *scanner, _ *kubeharden.Rule, p *podCtx) {
+	for i := range p.containers {
+		c := &p.containers[i]
+		fp := c.path + ".image"
+		ref, err := image.ParseReference(c.image)
+		if err != nil {
+			s.fail(&ruleImageReferenceInvalid, fmt.Sprintf("container %s: %v", c, err), fp, "set "+fp+" to a valid reference such as registry.example/app:1.2.3")
+			continue
+		}
+		switch {
+		case ref.IsNameOnly():
+			s.fail(&ruleImageTagMissing, fmt.Sprintf("container %s uses %q without a tag or digest (implicitly :latest)", c, c.image), fp,
+				"pin "+fp+" to a version tag or, better, a digest ("+ref.Familiar()+"@sha256:...)")
+		case ref.IsLatest():
+			s.fail(&ruleImageLatestTag, fmt.Sprintf("container %s uses the moving tag :latest (%q)", c, c.image), fp,
+				"pin "+fp+" to a version tag or a digest instead of :latest")
+		}
+		policy := string(c.pull)
+		if policy == "" {
+			policy = ref.DefaultPullPolicy()
+		}
+		if ref.IsMutable() && policy != string(corev1.PullAlways) {
+			pp := c.path + ".imagePullPolicy"
+			s.fail(&ruleImagePullPolicy, fmt.Sprintf("container %s uses the mutable reference %q with imagePullPolicy %s: a node may run a stale or tampered cached image", c, c.image, policy), pp,
+				"set "+pp+": Always, or pin "+fp+" to a digest")
 		}
 	}
 }

@@ -121,6 +121,18 @@ var (
 	ruleProbeHost = rule("ProbeOrLifecycleHost", "Probe or lifecycle handler targets another host", risk, medium, -3, helpPSS,
 		"httpGet.host or tcpSocket.host in a probe or lifecycle handler makes the kubelet connect wherever it points, from the node's network.",
 		"remove the host field so that the handler targets the pod itself", "PSS baseline hostProbesAndHostLifecycle")
+	ruleImageTagMissing = rule("ImageTagMissing", "Image without tag or digest", risk, medium, -1, "https://kubernetes.io/docs/concepts/containers/images/#image-names",
+		"The image reference has neither a tag nor a digest, so it means :latest and changes under the workload.",
+		"pin the image to a version tag or a digest")
+	ruleImageLatestTag = rule("ImageLatestTag", "Image uses the :latest tag", risk, medium, -1, "https://kubernetes.io/docs/concepts/containers/images/#image-names",
+		"The image reference uses the moving :latest tag without a digest: deployments are not reproducible and a rollback does not roll back the image.",
+		"pin the image to a version tag or a digest")
+	ruleImagePullPolicy = rule("ImagePullPolicy", "Mutable image not pulled on start", check, low, 0, "https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy",
+		"The image is referenced by a mutable tag and its effective imagePullPolicy is not Always, so nodes may run whatever they have cached under that tag.",
+		"pin the image to a digest, or set imagePullPolicy: Always")
+	ruleImageReferenceInvalid = rule("ImageReferenceInvalid", "Invalid image reference", check, medium, 0, "https://kubernetes.io/docs/concepts/containers/images/#image-names",
+		"The image field is not a valid image reference; the kubelet cannot pull it.",
+		"fix the image reference")
 
 	ruleReadOnlyRootFilesystem = rule("ReadOnlyRootFilesystem", "Read-only root filesystem", hardening, low, 1, helpSecurityContext,
 		"Every container (init and ephemeral included) sets securityContext.readOnlyRootFilesystem: true, so an attacker cannot drop binaries into the image's filesystem.",
@@ -182,7 +194,7 @@ var catalogue = []*kubeharden.Rule{
 	&ruleRootGroup, &ruleProcMountUnmasked, &ruleSeccompUnconfined, &ruleAppArmorUnconfined, &ruleSeccompProfileInvalid,
 	&ruleAppArmorProfileInvalid, &ruleSeccompDeprecatedAnnotation, &ruleAppArmorDeprecatedAnnotation, &ruleSecretInEnv,
 	&ruleBindingAnonymous, &ruleBindingMasters, &ruleHostPort, &ruleUnsafeSysctl, &ruleSELinuxOptions, &ruleWindowsHostProcess,
-	&ruleProbeHost,
+	&ruleProbeHost, &ruleImageTagMissing, &ruleImageLatestTag, &ruleImagePullPolicy, &ruleImageReferenceInvalid,
 	&ruleReadOnlyRootFilesystem, &ruleRunAsNonRoot, &ruleRunAsHighUID, &ruleRunAsHighGID, &ruleCapDropAny, &ruleCapDropAll,
 	&ruleRequestsCPU, &ruleLimitsCPU, &ruleRequestsMemory, &ruleLimitsMemory, &ruleServiceAccountName,
 	&ruleAutomountServiceAccountToken, &ruleUserNamespace, &ruleSeccompProfile, &ruleAppArmorProfile,
