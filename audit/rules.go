@@ -60,6 +60,9 @@ var (
 	ruleLiteralWildcard = rule("LiteralWildcard", "'*' where no wildcard exists",
 		"In users, userGroups, verbs and namespaces, \"*\" is not a wildcard: it only matches a value that is literally \"*\", so the rule matches (almost) nothing.",
 		check, med, 0, "remove the field to match everything, or list the values")
+	ruleUnknownVerb = rule("UnknownVerb", "Verb the API server never produces",
+		"Audit rules see the request verb: get, list, watch, create, update, patch, delete, deletecollection for resources, and lower-case HTTP methods (get, post, put, ...) for non-resource URLs. RBAC-only verbs (use, bind, escalate, impersonate) and typos never match.",
+		check, low, 0, "fix the verb's spelling or remove it")
 	ruleUnreachable = rule("UnreachableRule", "Rule can never match",
 		"The rule matches no real request on its own, whatever comes before it (for example every verb is unknown, or every resource sits in a group where it does not exist).",
 		check, med, 0, "fix the rule's constraints or delete it")
@@ -146,7 +149,7 @@ func validationRules() []kubeharden.Rule {
 }
 
 func lintRules() []kubeharden.Rule {
-	return []kubeharden.Rule{ruleLiteralWildcard, ruleUnreachable, ruleShadowed, ruleMissingCatchAll,
+	return []kubeharden.Rule{ruleLiteralWildcard, ruleUnknownVerb, ruleUnreachable, ruleShadowed, ruleMissingCatchAll,
 		ruleMisplacedCatchAll, ruleCatchAllNone, ruleSensitive, ruleSecretsNotLogged, ruleExecNotLogged,
 		ruleChangesBelowRequest, ruleChangesNotLogged, ruleFailedAuthNotLogged, ruleAnonymousNotLogged, ruleBroadNone,
 		ruleRequestReceived, ruleResponseComplete, ruleResponseStarted, rulePanic, ruleRRCatchAll, ruleRROnReads,
