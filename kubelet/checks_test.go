@@ -22,8 +22,12 @@ func TestCIS42(t *testing.T) {
 	}
 	cases := []tc{
 		// 4.2.1
-		{"anon file false", func(t *testing.T) *Effective { return withConfig(t, "authentication:\n  anonymous:\n    enabled: false\n") }, "kubelet/AnonymousAuth", true, cfgPath + " key authentication.anonymous.enabled"},
-		{"anon file true", func(t *testing.T) *Effective { return withConfig(t, "authentication:\n  anonymous:\n    enabled: true\n") }, "kubelet/AnonymousAuth", false, "enabled=true"},
+		{"anon file false", func(t *testing.T) *Effective {
+			return withConfig(t, "authentication:\n  anonymous:\n    enabled: false\n")
+		}, "kubelet/AnonymousAuth", true, cfgPath + " key authentication.anonymous.enabled"},
+		{"anon file true", func(t *testing.T) *Effective {
+			return withConfig(t, "authentication:\n  anonymous:\n    enabled: true\n")
+		}, "kubelet/AnonymousAuth", false, "enabled=true"},
 		{"anon flag true", func(t *testing.T) *Effective { return withConfig(t, "", "--anonymous-auth=true") }, "kubelet/AnonymousAuth", false, "flag --anonymous-auth=true"},
 		{"anon absent config mode", func(t *testing.T) *Effective { return withConfig(t, "") }, "kubelet/AnonymousAuth", true, "default in config-file mode"},
 		{"anon absent flags-only", func(t *testing.T) *Effective { return flagsOnly(t) }, "kubelet/AnonymousAuth", false, "default in flags-only mode"},
@@ -39,7 +43,9 @@ func TestCIS42(t *testing.T) {
 			return withConfig(t, "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n")
 		}, "kubelet/ClientCAFile", true, "/etc/kubernetes/pki/ca.crt"},
 		{"client ca flag", func(t *testing.T) *Effective { return flagsOnly(t, "--client-ca-file", "/ca.crt") }, "kubelet/ClientCAFile", true, "flag --client-ca-file /ca.crt"},
-		{"client ca empty", func(t *testing.T) *Effective { return withConfig(t, "authentication:\n  x509:\n    clientCAFile: \"\"\n") }, "kubelet/ClientCAFile", false, "no client CA"},
+		{"client ca empty", func(t *testing.T) *Effective {
+			return withConfig(t, "authentication:\n  x509:\n    clientCAFile: \"\"\n")
+		}, "kubelet/ClientCAFile", false, "no client CA"},
 		{"client ca absent", func(t *testing.T) *Effective { return withConfig(t, "") }, "kubelet/ClientCAFile", false, "default in config-file mode"},
 		// 4.2.4
 		{"ro port 0", func(t *testing.T) *Effective { return withConfig(t, "readOnlyPort: 0\n") }, "kubelet/ReadOnlyPort", true, "readOnlyPort=0"},
@@ -64,12 +70,16 @@ func TestCIS42(t *testing.T) {
 		{"qps negative", func(t *testing.T) *Effective { return withConfig(t, "", "--event-qps=-1") }, "kubelet/EventRecordQPS", false, "invalid"},
 		{"qps absent", func(t *testing.T) *Effective { return withConfig(t, "") }, "kubelet/EventRecordQPS", true, "50"},
 		// 4.2.9
-		{"tls both", func(t *testing.T) *Effective { return withConfig(t, "tlsCertFile: /a.crt\ntlsPrivateKeyFile: /a.key\n") }, "kubelet/TLSCertificate", true, "/a.key"},
+		{"tls both", func(t *testing.T) *Effective {
+			return withConfig(t, "tlsCertFile: /a.crt\ntlsPrivateKeyFile: /a.key\n")
+		}, "kubelet/TLSCertificate", true, "/a.key"},
 		{"tls key missing", func(t *testing.T) *Effective { return withConfig(t, "tlsCertFile: /a.crt\n") }, "kubelet/TLSCertificate", false, "tlsPrivateKeyFile"},
 		{"tls absent with bootstrap note", func(t *testing.T) *Effective { return withConfig(t, "serverTLSBootstrap: true\n") }, "kubelet/TLSCertificate", false, "serverTLSBootstrap is true"},
 		// 4.2.10
 		{"rotate true", func(t *testing.T) *Effective { return withConfig(t, "rotateCertificates: true\n") }, "kubelet/RotateCertificates", true, "on"},
-		{"rotate flag false overrides file", func(t *testing.T) *Effective { return withConfig(t, "rotateCertificates: true\n", "--rotate-certificates=false") }, "kubelet/RotateCertificates", false, "flag --rotate-certificates=false"},
+		{"rotate flag false overrides file", func(t *testing.T) *Effective {
+			return withConfig(t, "rotateCertificates: true\n", "--rotate-certificates=false")
+		}, "kubelet/RotateCertificates", false, "flag --rotate-certificates=false"},
 		{"rotate absent", func(t *testing.T) *Effective { return withConfig(t, "") }, "kubelet/RotateCertificates", false, "defaults to false"},
 		// 4.2.11
 		{"gate true", func(t *testing.T) *Effective {
