@@ -79,3 +79,25 @@ func BenchmarkSplitJSONStream(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkPositionsBlockIndex(b *testing.B) {
+	data := loadDeployment(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		bi := buildBlockIndex(data)
+		if _, _, _, ok := bi.lookup(data, "spec.template.spec.containers[1].securityContext.readOnlyRootFilesystem"); !ok {
+			b.Fatal("declined")
+		}
+	}
+}
+
+func BenchmarkPositionsYAMLTree(b *testing.B) {
+	data := loadDeployment(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		p := newPositioner(data, 1)
+		if _, _, _, ok := p.lookupTree("spec.template.spec.containers[1].securityContext.readOnlyRootFilesystem"); !ok {
+			b.Fatal("no answer")
+		}
+	}
+}

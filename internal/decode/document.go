@@ -496,6 +496,9 @@ type positioner struct {
 	once sync.Once
 	root *node
 	err  error
+
+	blockOnce sync.Once
+	block     *blockIndex
 }
 
 func newPositioner(raw []byte, line int) *positioner { return &positioner{raw: raw, base: line} }

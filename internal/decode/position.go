@@ -120,6 +120,21 @@ func lastSegment(path string) string {
 
 // lookup returns the 1-based line and column of path in the source.
 func (p *positioner) lookup(path string) (line, col int, exact, ok bool) {
+	p.blockOnce.Do(func() {
+		if p.root == nil && p.err == nil { // not already parsed for the alias check
+			p.block = buildBlockIndex(p.raw)
+		}
+	})
+	if p.block != nil {
+		if l, c, e, ok := p.block.lookup(p.raw, path); ok {
+			return l + p.base - 1, c, e, true
+		}
+	}
+	return p.lookupTree(path)
+}
+
+// lookupTree resolves a path on the yaml.v3 node tree.
+func (p *positioner) lookupTree(path string) (line, col int, exact, ok bool) {
 	root, err := p.parse()
 	if err != nil || root == nil {
 		return 0, 0, false, false

@@ -1,0 +1,134 @@
+package decode
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubeharden/kubeharden/internal/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	yaml3 "go.yaml.in/yaml/v3"
+)
+
+// allPaths lists every key and index path of a yaml.v3 tree (following
+// nothing through aliases: the block index declines those documents).
+func allPaths(n *yaml3.Node, prefix string, out *[]string) {
+	switch n.Kind {
+	case yaml3.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			var p string
+			if strings.ContainsAny(k, ".[]") {
+				p = prefix + "[" + k + "]"
+			} else if prefix == "" {
+				p = k
+			} else {
+				p = prefix + "." + k
+			}
+			if strings.Contains(k, "]") {
+				continue
+			}
+			*out = append(*out, p)
+			allPaths(n.Content[i+1], p, out)
+		}
+	case yaml3.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", prefix, i)
+			*out = append(*out, p)
+			allPaths(c, p, out)
+		}
+	}
+}
+
+// checkAgainstTree compares the block index with the yaml.v3 lookup on
+// every path of raw (plus missing ones) and reports whether the index
+// answered.
+func checkAgainstTree(t *testing.T, name string, raw []byte) bool {
+	t.Helper()
+	bi := buildBlockIndex(raw)
+	if bi == nil {
+		return false
+	}
+	p := newPositioner(raw, 1)
+	root, err := p.parse()
+	require.NoError(t, err, name)
+	var paths []string
+	allPaths(root, "", &paths)
+	for _, path := range paths {
+		paths = append(paths, path+".doesNotExist")
+	}
+	paths = append(paths, "", "spec.template.spec.containers[7].securityContext")
+	for _, path := range paths {
+		wl, wc, we, _ := p.lookupTree(path)
+		gl, gc, ge, ok := bi.lookup(raw, path)
+		if !ok {
+			continue // the positioner falls back to the tree here
+		}
+		if !assert.Equal(t, [3]any{wl, wc, we}, [3]any{gl, gc, ge}, "%s: %s", name, path) {
+			return true
+		}
+	}
+	return true
+}
+
+func TestBlockIndexAgreesWithYAMLTree(t *testing.T) {
+	cases := map[string]string{
+		"compact sequences":        "a:\n- x: 1\n  y: [1, 2]\n- z\nb:\n  c:\n  - d: {e: 1}\n    f: |\n      text\n        - not: structure\n    g: >-\n      folded\n",
+		"indented sequences":       "spec:\n  containers:\n    - name: a\n      image: b\n    -\n      name: c\n",
+		"quoted keys and comments": "\"a.b\": 1 # c\n'c d': 2\n# only comment\nmetadata:\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: runtime/default\n",
+		"nested dashes":            "m:\n- - a\n  - b\n- - c: 1\n    d: 2\n",
+		"plain continuation":       "a: this is\n  continued\n  on lines\nb: 2\n",
+		"duplicate keys":           "a: 1\nb: 2\na: 3\n",
+		"CRLF":                     "a:\r\n  b: 1\r\n  c:\r\n  - d\r\n",
+		"empty values":             "a:\nb: ~\nc:\n  d:\n",
+	}
+	for name, in := range cases {
+		assert.True(t, checkAgainstTree(t, name, []byte(in)), "%s: the block index declined", name)
+	}
+	for name, in := range map[string]string{
+		"anchor":       "a: &x 1\nb: *x\n",
+		"merge":        "a:\n  <<: {b: 1}\n",
+		"flow multi":   "a: [1,\n  2]\n",
+		"quoted multi": "a: \"x\n  y\"\n",
+		"tag":          "a: !!str 1\n",
+		"json":         "{\"a\": 1}",
+		"tab indent":   "a:\n\tb: 1\n",
+	} {
+		assert.Nil(t, buildBlockIndex([]byte(in)), name)
+	}
+}
+
+// Every YAML document of the shared corpora: the block index either
+// declines or gives exactly the yaml.v3 answer for every path.
+func TestBlockIndexOnCorpus(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus")
+	answered, declined := 0, 0
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 1<<20 {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		frames, _ := Frames(data, path, Options{})
+		for _, f := range frames {
+			var n yaml3.Node
+			if yaml3.Unmarshal(f.Raw, &n) != nil {
+				continue
+			}
+			if checkAgainstTree(t, fmt.Sprintf("%s#%d", path, f.Index), f.Raw) {
+				answered++
+			} else {
+				declined++
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	t.Logf("block index answered %d documents, declined %d", answered, declined)
+	assert.Greater(t, answered, 100)
+}
