@@ -679,7 +679,7 @@ func (l *linter) subresources() {
 					}
 					req := l.probeFor(&r, gr, res, sv[0], sv[1])
 					d := Evaluate(l.p, req)
-					if d.Level.Rank() < r.Level.Rank() {
+					if d.Level.Rank() < r.Level.Rank() && !l.namesExplicitly(d.Rule, gr.Group, res+"/"+sv[0]) {
 						at := "no rule"
 						if d.Rule >= 0 {
 							at = rulePath(d.Rule)
@@ -694,6 +694,20 @@ func (l *linter) subresources() {
 			}
 		}
 	}
+}
+
+// namesExplicitly reports whether rule i lists group/resource verbatim:
+// the author then chose its level deliberately.
+func (l *linter) namesExplicitly(i int, group, resource string) bool {
+	if i < 0 {
+		return false
+	}
+	for _, gr := range l.p.Rules[i].Resources {
+		if (gr.Group == group || gr.Group == "*") && contains(gr.Resources, resource) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *linter) probeFor(r *PolicyRule, gr GroupResources, res, sub, verb string) Request {

@@ -1,0 +1,211 @@
+package audit
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// good is a sound policy: it passes every lint rule.
+const good = header + `omitStages: [RequestReceived]
+omitManagedFields: true
+rules:
+- level: None
+  nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/metrics"]
+- level: None
+  resources: [{group: "", resources: [events]}, {group: events.k8s.io, resources: [events]}]
+- level: Metadata
+  resources:
+  - {group: "", resources: [secrets, configmaps, serviceaccounts/token]}
+  - {group: authentication.k8s.io, resources: [tokenreviews]}
+  - {group: oauth.openshift.io}
+- level: Request
+  verbs: [get, list, watch]
+  resources: [{group: "*"}]
+- level: RequestResponse
+  resources:
+  - {group: "", resources: ["pods", "pods/*", namespaces, serviceaccounts]}
+  - {group: apps}
+  - {group: rbac.authorization.k8s.io}
+  - {group: admissionregistration.k8s.io}
+  - {group: apiextensions.k8s.io}
+  - {group: certificates.k8s.io}
+- level: Metadata
+`
+
+func lintYAML(t *testing.T, y string, opts Options) []string {
+	t.Helper()
+	p, fs, err := Parse("p.yaml", []byte(y))
+	require.NoError(t, err)
+	require.Empty(t, ruleIDs(fs), "test policies must be valid")
+	return ruleIDs(Lint(p, opts))
+}
+
+func TestGoodPolicyIsClean(t *testing.T) {
+	assert.Empty(t, lintYAML(t, good, Options{}))
+}
+
+func TestLintRules(t *testing.T) {
+	const catchAll = "- level: Metadata\n"
+	cases := []struct {
+		rule       string
+		fail, pass string // complete policies
+		opts       Options
+	}{
+		{"audit/LiteralWildcard",
+			header + "rules:\n- level: None\n  verbs: ['*']\n  resources: [{group: '', resources: [events]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: [events]}]\n" + catchAll, Options{}},
+		{"audit/LiteralWildcard",
+			header + "rules:\n- level: None\n  namespaces: ['*']\n  resources: [{group: '', resources: [events]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  namespaces: [kube-system]\n  resources: [{group: '', resources: [events]}]\n" + catchAll, Options{}},
+		{"audit/UnknownVerb",
+			header + "rules:\n- level: None\n  verbs: [get, lsit]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get, list]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll, Options{}},
+		{"audit/UnreachableRule",
+			header + "rules:\n- level: None\n  verbs: [use, bind]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll, Options{}},
+		{"audit/UnreachableRule",
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: '', resources: [deployments, daemonsets]}]\n" + catchAll,
+			header + "rules:\n- level: RequestResponse\n  verbs: [create]\n  resources: [{group: apps, resources: [deployments, daemonsets]}]\n" + catchAll, Options{}},
+		{"audit/ShadowedRule",
+			header + "rules:\n- level: None\n  verbs: [get, list]\n  resources: [{group: ''}]\n- level: None\n  verbs: [get]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get]\n  resources: [{group: '', resources: [endpoints]}]\n- level: None\n  verbs: [get, list]\n  resources: [{group: ''}]\n" + catchAll, Options{}},
+		{"audit/ShadowedRule", // covered by the union of two earlier rules
+			header + "rules:\n- level: None\n  verbs: [get]\n  resources: [{group: ''}]\n- level: None\n  verbs: [list]\n  resources: [{group: ''}]\n- level: None\n  verbs: [get, list]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get]\n  resources: [{group: ''}]\n- level: None\n  verbs: [list]\n  resources: [{group: ''}]\n- level: None\n  verbs: [get, watch]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll, Options{}},
+		{"audit/MissingCatchAll",
+			header + "rules:\n- level: Metadata\n  resources: [{group: '*'}]\n",
+			header + "rules:\n- level: Metadata\n  resources: [{group: '*'}]\n- level: Metadata\n  nonResourceURLs: ['*']\n", Options{}},
+		{"audit/MisplacedCatchAll",
+			header + "rules:\n- level: Metadata\n- level: None\n  nonResourceURLs: [/healthz]\n",
+			header + "rules:\n- level: None\n  nonResourceURLs: [/healthz]\n- level: Metadata\n", Options{}},
+		{"audit/CatchAllNone",
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets]}]\n- level: None\n",
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets]}]\n- level: Metadata\n", Options{}},
+		{"audit/SensitiveDataLogged", // through group "*" and resources "*"
+			header + "rules:\n- level: Request\n  resources: [{group: '*', resources: ['*']}]\n" + catchAll,
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets, configmaps, serviceaccounts/token]}, {group: authentication.k8s.io, resources: [tokenreviews]}, {group: oauth.openshift.io}]\n- level: Request\n  resources: [{group: '*', resources: ['*']}]\n" + catchAll, Options{}},
+		{"audit/SensitiveDataLogged", // an extra sensitive resource from Options
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: vault.example.com}]\n" + catchAll,
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: vault.example.com}]\n" + catchAll, Options{}},
+		{"audit/SecretAccessNotLogged",
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: [secrets]}]\n" + catchAll,
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets]}]\n" + catchAll, Options{}},
+		{"audit/ExecNotLogged",
+			header + "rules:\n- level: None\n  resources: [{group: '*', resources: ['*/exec']}]\n" + catchAll,
+			header + "rules:\n- level: None\n  resources: [{group: '*', resources: ['*/log']}]\n" + catchAll, Options{}},
+		{"audit/ChangesNotLogged",
+			header + "rules:\n- level: None\n  resources: [{group: rbac.authorization.k8s.io}]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get]\n  resources: [{group: rbac.authorization.k8s.io}]\n" + catchAll, Options{}},
+		{"audit/ChangesBelowRequest",
+			header + "rules:\n- level: Metadata\n",
+			good, Options{}},
+		{"audit/FailedAuthNotLogged", // system:unauthenticated does not catch failed authentication
+			header + "rules:\n- level: Metadata\n  userGroups: [system:authenticated, system:unauthenticated]\n",
+			header + "rules:\n- level: Metadata\n", Options{}},
+		{"audit/AnonymousNotLogged",
+			header + "rules:\n- level: None\n  users: [system:anonymous]\n" + catchAll,
+			header + "rules:\n- level: None\n  users: [system:anonymous]\n  nonResourceURLs: [/healthz]\n" + catchAll, Options{}},
+		{"audit/BroadNoneRule",
+			header + "rules:\n- level: None\n  userGroups: [system:serviceaccounts]\n" + catchAll,
+			header + "rules:\n- level: None\n  userGroups: [system:serviceaccounts]\n  verbs: [watch]\n  resources: [{group: '', resources: [endpoints]}]\n" + catchAll, Options{}},
+		{"audit/BroadNoneRule",
+			header + "rules:\n- level: None\n  namespaces: [kube-system]\n" + catchAll,
+			header + "rules:\n- level: None\n  namespaces: [kube-system]\n  resources: [{group: coordination.k8s.io, resources: [leases]}]\n" + catchAll, Options{}},
+		{"audit/BroadNoneRule",
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: ['pods/*']}]\n" + catchAll,
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: ['pods/log']}]\n" + catchAll, Options{}},
+		{"audit/RequestReceivedNotOmitted",
+			header + "rules:\n- level: Metadata\n",
+			header + "rules:\n- level: Metadata\n  omitStages: [RequestReceived]\n", Options{}},
+		{"audit/ResponseCompleteOmitted",
+			header + "omitStages: [RequestReceived, ResponseComplete]\nrules:\n- level: Metadata\n",
+			header + "omitStages: [RequestReceived]\nrules:\n- level: Metadata\n", Options{}},
+		{"audit/ResponseStartedOmitted",
+			header + "omitStages: [RequestReceived]\nrules:\n- level: Metadata\n  omitStages: [ResponseStarted]\n",
+			header + "omitStages: [RequestReceived]\nrules:\n- level: None\n  omitStages: [ResponseStarted]\n  nonResourceURLs: [/healthz]\n- level: Metadata\n", Options{}},
+		{"audit/PanicOmitted",
+			header + "omitStages: [RequestReceived, Panic]\nrules:\n- level: Metadata\n",
+			header + "omitStages: [RequestReceived]\nrules:\n- level: Metadata\n", Options{}},
+		{"audit/RequestResponseCatchAll",
+			header + "rules:\n- level: RequestResponse\n",
+			header + "rules:\n- level: RequestResponse\n  verbs: [create]\n  resources: [{group: apps}]\n" + catchAll, Options{}},
+		{"audit/RequestResponseOnReads",
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: apps}]\n" + catchAll,
+			header + "rules:\n- level: Request\n  verbs: [get, list, watch]\n  resources: [{group: apps}]\n- level: RequestResponse\n  resources: [{group: apps}]\n" + catchAll, Options{}},
+		{"audit/HealthNotDropped",
+			header + "rules:\n- level: None\n  nonResourceURLs: [/healthz]\n" + catchAll,
+			header + "rules:\n- level: None\n  nonResourceURLs: [/healthz*, /livez*, /readyz*, /metrics]\n" + catchAll, Options{}},
+		{"audit/EventsNotDropped",
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: [events]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  resources: [{group: '*', resources: [events]}]\n" + catchAll, Options{}},
+		{"audit/OmitManagedFields",
+			header + "rules:\n- level: Request\n  verbs: [create]\n  resources: [{group: apps}]\n" + catchAll,
+			header + "rules:\n- level: Request\n  omitManagedFields: true\n  verbs: [create]\n  resources: [{group: apps}]\n" + catchAll, Options{}},
+		{"audit/WrongGroup",
+			header + "rules:\n- level: Request\n  resources: [{group: '', resources: [pods, deployments]}]\n" + catchAll,
+			header + "rules:\n- level: Request\n  resources: [{group: '', resources: [pods]}, {group: apps, resources: [deployments]}, {group: example.com, resources: [deployments]}]\n" + catchAll, Options{}},
+		{"audit/SubresourceNotCovered",
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: '', resources: [pods]}]\n" + catchAll,
+			header + "rules:\n- level: RequestResponse\n  resources: [{group: '', resources: [pods, 'pods/*']}]\n" + catchAll, Options{}},
+		{"audit/ResourceNamesWithCollectionVerbs",
+			header + "rules:\n- level: None\n  verbs: [get, list]\n  resources: [{group: '', resources: [configmaps], resourceNames: [leader]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  verbs: [get, update]\n  resources: [{group: '', resources: [configmaps], resourceNames: [leader]}]\n" + catchAll, Options{}},
+		{"audit/CIS322",
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: [pods/portforward]}]\n" + catchAll,
+			header + "rules:\n- level: None\n  resources: [{group: '', resources: [pods/log]}]\n" + catchAll, Options{}},
+	}
+	tested := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			tested[c.rule] = true
+			opts := c.opts
+			if c.rule == "audit/SensitiveDataLogged" && c.fail == c.pass {
+				// Same policy: the resource is sensitive only when the
+				// caller says so.
+				assert.Contains(t, lintYAML(t, c.fail, Options{SensitiveResources: []GroupResource{{"vault.example.com", "vaultsecrets"}}}), c.rule)
+				assert.NotContains(t, lintYAML(t, c.pass, opts), c.rule)
+				return
+			}
+			assert.Contains(t, lintYAML(t, c.fail, opts), c.rule, "fail case")
+			assert.NotContains(t, lintYAML(t, c.pass, opts), c.rule, "pass case")
+			p, _, err := Parse("p.yaml", []byte(c.pass))
+			require.NoError(t, err)
+			passed := false
+			for _, f := range Lint(p, opts) {
+				if f.RuleID == c.rule && f.Passed {
+					passed = true
+				}
+			}
+			assert.True(t, passed, "a passed finding is reported")
+		})
+	}
+	for _, r := range lintRules() {
+		assert.True(t, tested[r.ID], "%s has no pass/fail test", r.ID)
+	}
+}
+
+func TestAllowConfigMapBodies(t *testing.T) {
+	y := header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets]}]\n- level: RequestResponse\n  verbs: [create, update, patch]\n  resources: [{group: '', resources: [configmaps]}]\n- level: Metadata\n"
+	assert.Contains(t, lintYAML(t, y, Options{}), "audit/SensitiveDataLogged")
+	assert.NotContains(t, lintYAML(t, y, Options{AllowConfigMapBodies: true}), "audit/SensitiveDataLogged")
+}
+
+func TestLintNilPolicy(t *testing.T) {
+	fs := Lint(nil, Options{})
+	assert.Contains(t, ruleIDs(fs), "audit/SecretAccessNotLogged")
+}
+
+func TestRulesCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		assert.False(t, seen[r.ID], "duplicate %s", r.ID)
+		seen[r.ID] = true
+		assert.Equal(t, "audit", r.Package())
+		assert.NotEmpty(t, r.Title)
+		assert.NotEmpty(t, r.Description)
+		assert.NotEmpty(t, r.Remediation)
+	}
+	assert.True(t, seen["audit/UnknownField"])
+}
