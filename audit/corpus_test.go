@@ -30,8 +30,8 @@ func hasFinding(fs []kubeharden.Finding, w want) bool {
 func TestCorpusDefects(t *testing.T) {
 	files := corpusFiles(t)
 	cases := []struct {
-		file       string
-		want, not  []want
+		file      string
+		want, not []want
 	}{
 		{file: "aks-engine-audit-policy.yaml",
 			want: []want{
