@@ -392,7 +392,9 @@ func (c *evalCtx) checkEventRateLimit(adm *AdmissionSet, ac *admissionCfg) {
 	}
 	_ = problems
 	ps := erl.Validate()
-	c.configProblems(ac.rf, "EventRateLimit configuration", ps, nil)
+	for _, p := range ps {
+		c.emit(RuleConfigInvalid, false, fmt.Sprintf("EventRateLimit configuration %s: %s", src, p.Error()), "--admission-control-config-file", &ac.rf.occ, "")
+	}
 	c.emit(r, len(ps) == 0, fmt.Sprintf("EventRateLimit is enabled (%s) with %d limit(s) configured in %s", st.Source, len(erl.Limits), src), "--enable-admission-plugins", o, "")
 }
 
@@ -437,7 +439,9 @@ func (c *evalCtx) checkImagePolicy(adm *AdmissionSet, ac *admissionCfg) {
 		c.emit(RuleConfigInvalid, false, fmt.Sprintf("%s: ImagePolicyWebhook entry %s has both path and configuration; the inline configuration wins", ac.rf.host, pc.Entry), "--admission-control-config-file", &ac.rf.occ, "keep only one of path and configuration")
 	}
 	ps := ip.Validate()
-	c.configProblems(ac.rf, "ImagePolicyWebhook configuration", ps, nil)
+	for _, p := range ps {
+		c.emit(RuleConfigInvalid, false, fmt.Sprintf("ImagePolicyWebhook configuration %s: %s", src, p.Error()), "--admission-control-config-file", &ac.rf.occ, "")
+	}
 	c.emit(RuleImagePolicyFailOpen, !ip.DefaultAllow, fmt.Sprintf("imagePolicy.defaultAllow is %v in %s", ip.DefaultAllow, src), "--admission-control-config-file", &ac.rf.occ, "")
 	if ip.AllowTTL >= 600 {
 		c.emit(RuleImagePolicySlowRevocation, false, fmt.Sprintf("imagePolicy.allowTTL is %d seconds in %s", ip.AllowTTL, src), "--admission-control-config-file", &ac.rf.occ, "")

@@ -174,7 +174,6 @@ func (c *evalCtx) checkEtcd() {
 	if c.f.Has("config-file") {
 		c.etcdFromConfigFile()
 	}
-	c.checkPresent(cisRule("EtcdCertFile"), "cert-file", "key-file")
 	urls, _ := c.f.String("listen-client-urls", "http://localhost:2379")
 	desc, o := c.describe("listen-client-urls", "http://localhost:2379")
 	var plain []string
@@ -183,7 +182,17 @@ func (c *evalCtx) checkEtcd() {
 			plain = append(plain, strings.TrimSpace(u))
 		}
 	}
+	n := len(c.findings)
+	c.checkPresent(cisRule("EtcdCertFile"), "cert-file", "key-file")
 	if len(plain) > 0 {
+		// Certificates apply to https URLs only (CIS 2.1 effective
+		// expectation: both files set and clients served over https).
+		f := &c.findings[n]
+		f.Message += "; but " + desc + " serves plaintext on " + strings.Join(plain, ", ")
+		if f.Passed {
+			f.Passed = false
+			f.Fix = "use https:// for every --listen-client-urls entry"
+		}
 		c.emit(RuleEtcdPlaintextClientURL, false, desc+"; plaintext listener(s): "+strings.Join(plain, ", "), "--listen-client-urls", o, "")
 	} else {
 		c.emit(RuleEtcdPlaintextClientURL, true, desc, "--listen-client-urls", o, "")
