@@ -1,0 +1,125 @@
+package manifest
+
+import (
+	"bytes"
+	"os"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	kjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
+)
+
+func readTestdata(b testing.TB, name string) []byte {
+	b.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// BenchmarkDecodeAPIServer is the baseline: what the API server does with
+// the same bytes (YAML to JSON, then case-sensitive decoding into the typed
+// object), parsing.md §1.
+func BenchmarkDecodeAPIServer(b *testing.B) {
+	data := readTestdata(b, "deployment.yaml")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		js, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var d appsv1.Deployment
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanDeployment scans the same bytes (target: at most 1.15x
+// BenchmarkDecodeAPIServer).
+func BenchmarkScanDeployment(b *testing.B) {
+	data := readTestdata(b, "deployment.yaml")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		reports, errs := Scan("deployment.yaml", data, Options{})
+		if len(reports) != 1 || len(errs) != 0 {
+			b.Fatal(reports, errs)
+		}
+	}
+}
+
+// BenchmarkScanDeploymentKubesec is the compat mode on the same bytes.
+func BenchmarkScanDeploymentKubesec(b *testing.B) {
+	data := readTestdata(b, "deployment.yaml")
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		reports, errs := Scan("deployment.yaml", data, Options{Compat: CompatKubesec})
+		if len(reports) != 1 || len(errs) != 0 {
+			b.Fatal(reports, errs)
+		}
+	}
+}
+
+// BenchmarkScanStream1000 scans one stream of 1,000 small (~700 B)
+// Deployments on one goroutine and reports documents per second.
+func BenchmarkScanStream1000(b *testing.B) {
+	one := readTestdata(b, "small-deployment.yaml")
+	var buf bytes.Buffer
+	for i := range 1000 {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(one)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		reports, errs := Scan("stream.yaml", data, Options{})
+		if len(reports) != 1000 || len(errs) != 0 {
+			b.Fatal(len(reports), errs)
+		}
+	}
+	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkScanVsDecode interleaves the two benchmarks above in small
+// blocks so that both see the same machine load (the CI machine is
+// shared), and reports the ratio of their per-document times
+// ("scan/decode"; target <= 1.15).
+func BenchmarkScanVsDecode(b *testing.B) {
+	data := readTestdata(b, "deployment.yaml")
+	var tDecode, tScan time.Duration
+	const block = 20
+	for b.Loop() {
+		start := time.Now()
+		for range block {
+			js, err := yaml.YAMLToJSON(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var d appsv1.Deployment
+			if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for range block {
+			if reports, errs := Scan("deployment.yaml", data, Options{}); len(reports) != 1 || len(errs) != 0 {
+				b.Fatal(reports, errs)
+			}
+		}
+		tDecode += mid.Sub(start)
+		tScan += time.Since(mid)
+	}
+	n := float64(b.N * block)
+	b.ReportMetric(float64(tDecode.Nanoseconds())/n, "decode-ns/doc")
+	b.ReportMetric(float64(tScan.Nanoseconds())/n, "scan-ns/doc")
+	b.ReportMetric(float64(tScan)/float64(tDecode), "scan/decode")
+}
