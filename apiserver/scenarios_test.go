@@ -309,7 +309,7 @@ func TestScenarioAdmissionConfiguration(t *testing.T) {
 		return "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n" + body
 	}
 	files := map[string]string{
-		"etc/kubernetes/adm/first-wins.yaml": adm("- name: ImagePolicyWebhook\n  path: open.yaml\n- name: ImagePolicyWebhook\n  path: closed.yaml\n"),
+		"etc/kubernetes/adm/first-wins.yaml":  adm("- name: ImagePolicyWebhook\n  path: open.yaml\n- name: ImagePolicyWebhook\n  path: closed.yaml\n"),
 		"etc/kubernetes/adm/inline-wins.yaml": adm("- name: ImagePolicyWebhook\n  path: open.yaml\n  configuration:\n    imagePolicy: {kubeConfigFile: /k, defaultAllow: false}\n"),
 		"etc/kubernetes/adm/ranges.yaml":      adm("- name: ImagePolicyWebhook\n  configuration:\n    imagePolicy: {kubeConfigFile: /k, allowTTL: 1801, denyTTL: -2, retryBackoff: 300001}\n"),
 		"etc/kubernetes/adm/string-ttl.yaml":  adm("- name: ImagePolicyWebhook\n  configuration:\n    imagePolicy: {kubeConfigFile: /k, allowTTL: 50s}\n"),
