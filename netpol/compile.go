@@ -130,6 +130,21 @@ func (b *ipBlock) contains(a netip.Addr) bool {
 	return true
 }
 
+// String renders the block as "cidr except a,b" (its identity).
+func (b *ipBlock) String() string {
+	var sb strings.Builder
+	sb.WriteString(b.cidr.String())
+	for i, e := range b.except {
+		if i == 0 {
+			sb.WriteString(" except ")
+		} else {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(e.String())
+	}
+	return sb.String()
+}
+
 // parseCIDR parses a CIDR the way net.ParseCIDR does (host bits allowed and
 // masked off).
 func parseCIDR(s string) (netip.Prefix, error) {

@@ -205,17 +205,19 @@ func (c ConnSet) String() string {
 	return b.String()
 }
 
-// key is a compact identity of the set for interning.
-func (c ConnSet) key() string {
-	var b strings.Builder
+// hash is an FNV-1a hash of the set for interning.
+func (c ConnSet) hash() uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(v int) {
+		h ^= uint64(v)
+		h *= 1099511628211
+	}
 	for i, rs := range c.r {
-		b.WriteByte(byte('0' + i))
+		mix(i + 70000)
 		for _, r := range rs {
-			b.WriteString(strconv.Itoa(r.Lo))
-			b.WriteByte('-')
-			b.WriteString(strconv.Itoa(r.Hi))
-			b.WriteByte(',')
+			mix(r.Lo)
+			mix(r.Hi)
 		}
 	}
-	return b.String()
+	return h
 }

@@ -113,11 +113,19 @@ type matrixBuilder struct {
 	blocks []*ipBlock
 	reps   []classRep
 	rules  []flatRule
-	intern map[string]uint32
+	intern map[uint64][]uint32
 	memo   map[uint64]uint32
+	// pod classes per namespace, namespaces in first-seen order
+	byNS    map[string][]int
+	nsOrder []string
+	// distinct ipBlocks (by content) and the classes each admits
+	blockIdx   map[string]int
+	blockMatch map[int][]uint64
 }
 
 func (b *matrixBuilder) collect(opts MatrixOptions) error {
+	b.blockIdx = map[string]int{}
+	b.blockMatch = map[int][]uint64{}
 	keys := map[string]bool{}
 	names := map[string]bool{}
 	addSel := func(s *selector) {
@@ -135,7 +143,11 @@ func (b *matrixBuilder) collect(opts MatrixOptions) error {
 					pr := &rs[i].peers[j]
 					addSel(pr.pod)
 					if pr.kind == peerIPBlock {
-						b.blocks = append(b.blocks, &pr.block)
+						k := pr.block.String()
+						if _, ok := b.blockIdx[k]; !ok {
+							b.blockIdx[k] = len(b.blocks)
+							b.blocks = append(b.blocks, &pr.block)
+						}
 					}
 				}
 				for _, cp := range rs[i].ports {
@@ -307,6 +319,15 @@ func (b *matrixBuilder) classify() error {
 		x.class[i] = c
 	}
 	x.nclass = len(b.reps)
+	b.byNS = map[string][]int{}
+	for c, r := range b.reps {
+		if p := r.ep.Pod; p != nil {
+			if _, ok := b.byNS[p.Namespace]; !ok {
+				b.nsOrder = append(b.nsOrder, p.Namespace)
+			}
+			b.byNS[p.Namespace] = append(b.byNS[p.Namespace], c)
+		}
+	}
 	return nil
 }
 
@@ -317,13 +338,15 @@ func (b *matrixBuilder) internSet(c ConnSet) uint32 {
 	if c.IsAll() {
 		return 1
 	}
-	k := c.key()
-	if id, ok := b.intern[k]; ok {
-		return id
+	h := c.hash()
+	for _, id := range b.intern[h] {
+		if b.x.sets[id].Equal(c) {
+			return id
+		}
 	}
 	id := uint32(len(b.x.sets))
 	b.x.sets = append(b.x.sets, c)
-	b.intern[k] = id
+	b.intern[h] = append(b.intern[h], id)
 	return id
 }
 
@@ -367,7 +390,7 @@ func (b *matrixBuilder) compute() error {
 	x := b.x
 	n := x.nclass
 	words := (n + 63) / 64
-	b.intern = map[string]uint32{}
+	b.intern = map[uint64][]uint32{}
 	b.memo = map[uint64]uint32{}
 	x.sets = []ConnSet{{}, AllConns()}
 
@@ -380,9 +403,9 @@ func (b *matrixBuilder) compute() error {
 		if err := b.ctx.Err(); err != nil {
 			return err
 		}
-		for c := range n {
+		for _, c := range b.byNS[pol.c.ns] {
 			p := b.reps[c].ep.Pod
-			if p == nil || b.m.effectiveHostNetwork(p) || !b.m.selects(pol, p) {
+			if b.m.effectiveHostNetwork(p) || !pol.c.sel.matches(p.Labels) {
 				continue
 			}
 			if pol.c.ingress {
@@ -540,14 +563,49 @@ func (b *matrixBuilder) flatten(pol *Policy, r *crule, ingress bool, words int) 
 	if !r.hasNamed {
 		fr.ports = rulePorts(r, nil)
 	}
-	for c := range b.reps {
-		ep := b.reps[c].ep
-		ok := len(r.peers) == 0
-		for j := 0; !ok && j < len(r.peers); j++ {
-			ok = b.m.matchPeer(&r.peers[j], pol.c.ns, ep)
+	set := func(c int) { fr.match[c/64] |= 1 << (c % 64) }
+	if len(r.peers) == 0 {
+		for c := range b.reps {
+			set(c)
 		}
-		if ok {
-			fr.match[c/64] |= 1 << (c % 64)
+		return fr
+	}
+	for j := range r.peers {
+		pr := &r.peers[j]
+		switch pr.kind {
+		case peerIPBlock:
+			bi := b.blockIdx[pr.block.String()]
+			bm, ok := b.blockMatch[bi]
+			if !ok {
+				bm = make([]uint64, words)
+				for c := range b.reps {
+					if b.m.matchPeer(pr, pol.c.ns, b.reps[c].ep) {
+						bm[c/64] |= 1 << (c % 64)
+					}
+				}
+				b.blockMatch[bi] = bm
+			}
+			for w := range bm {
+				fr.match[w] |= bm[w]
+			}
+		case peerSelectors:
+			try := func(cs []int) {
+				for _, c := range cs {
+					p := b.reps[c].ep.Pod
+					if !b.m.effectiveHostNetwork(p) && (pr.pod == nil || pr.pod.matches(p.Labels)) {
+						set(c)
+					}
+				}
+			}
+			if pr.ns == nil {
+				try(b.byNS[pol.c.ns])
+				continue
+			}
+			for _, ns := range b.nsOrder {
+				if pr.ns.matches(b.m.nsLabels(ns)) {
+					try(b.byNS[ns])
+				}
+			}
 		}
 	}
 	return fr
