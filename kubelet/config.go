@@ -557,6 +557,9 @@ func loadConfig(fsys fs.FS, name string) (*ConfigDoc, error) {
 // dropInFiles lists the *.conf files under dir, recursively, in the
 // lexical walk order the kubelet uses.
 func dropInFiles(fsys fs.FS, dir string) ([]string, error) {
+	if fsys == nil {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: fs.ErrNotExist}
+	}
 	var out []string
 	err := fs.WalkDir(fsys, fsPath(dir), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

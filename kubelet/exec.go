@@ -76,6 +76,9 @@ func fsPath(p string) string {
 
 // readFile reads name (an absolute node path) from fsys with a size budget.
 func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if fsys == nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
 	p := fsPath(name)
 	st, err := fs.Stat(fsys, p)
 	if err != nil {
