@@ -34,6 +34,17 @@ type File struct {
 	// Items are the top-level items in source order: *ABI, *Include,
 	// *Variable, *BoolVariable, *Alias, *Profile and *Conditional.
 	Items []Node
+	// Vars are the set variables after every assignment (tunables
+	// included), Bools the boolean variables. Filled by Parse.
+	Vars  map[string][]string
+	Bools map[string]bool
+	// Unresolved is true when includes were not read (no FS given).
+	Unresolved bool
+	// UnknownVars are references to variables that are neither assigned
+	// in the text nor standard tunables, found while Unresolved.
+	UnknownVars []UnknownVar
+	// Target is the syntax level the file was validated against.
+	Target Target
 }
 
 // Profiles returns the top-level profiles of the file, including those

@@ -35,10 +35,11 @@ func Parse(name string, data []byte, opts *ParseOptions) (*File, error) {
 	st.total = len(data)
 	st.scopes = []map[string]bool{{}}
 	f.Items = st.parseSource(name, data, false, nil, 0)
-	if len(st.errs) == 0 {
-		ck := st.check(f)
-		_ = ck
-	}
+	f.Target = opts.target()
+	// The semantic checks run even after syntax errors, on the
+	// recovered tree, so one mistake does not hide the next.
+	ck := st.check(f)
+	f.Vars, f.Bools, f.Unresolved, f.UnknownVars = ck.vars, ck.bools, ck.unresolved, ck.unknown
 	sortErrors(st.errs)
 	return f, st.errs.Err()
 }

@@ -21,13 +21,13 @@ const (
 
 // parseState is shared by a file and everything it includes.
 type parseState struct {
-	opts      *ParseOptions
-	errs      ErrorList
-	stack     []string // include stack for cycle detection
+	opts  *ParseOptions
+	errs  ErrorList
+	stack []string // include stack for cycle detection
 	// scopes hold the files already included in the current scope (the
 	// file's preamble, or one profile): apparmor_parser skips a
 	// duplicate include there.
-	scopes []map[string]bool
+	scopes    []map[string]bool
 	nIncludes int
 	total     int
 	cache     map[string][]byte

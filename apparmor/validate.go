@@ -17,6 +17,15 @@ type checker struct {
 	// undefined variables are not reported.
 	unresolved bool
 	expanding  map[string]bool
+	unknown    []UnknownVar
+}
+
+// UnknownVar is a variable reference that no assignment in the parsed text
+// defines while includes were not resolved (it may come from a tunable the
+// node has, or be a mistake).
+type UnknownVar struct {
+	Pos  Pos
+	Name string
 }
 
 func (ck *checker) errorf(p Pos, sentinel error, format string, args ...any) {
@@ -297,6 +306,8 @@ func (ck *checker) expand(p Pos, s string, builtins map[string][]string, depth i
 		}
 		if !ck.unresolved {
 			ck.errorf(p, ErrUndefinedVariable, "variable @{%s} is used but never declared", name)
+		} else if _, std := defaultTunables[name]; !std && len(ck.unknown) < 100 {
+			ck.unknown = append(ck.unknown, UnknownVar{Pos: p, Name: name})
 		}
 		return []string{s}, false
 	}
