@@ -90,7 +90,7 @@ func (a *analysis) validate() {
 	for _, pr := range p.Problems {
 		switch pr.Kind {
 		case ProblemUnknownField:
-			if pr.Dialects == dAll || pr.Dialects == 0 || !a.partialKnown(pr.Path) {
+			if pr.KnownTo == 0 {
 				a.fail(RuleUnknownField, pr.off, pr.Path, "", "%v; no runtime reads it", pr.Err)
 			}
 		case ProblemDuplicateKey, ProblemCaseVariantKey:
@@ -156,17 +156,6 @@ func (a *analysis) validate() {
 	for i := range p.Syscalls {
 		a.validateRule(i, &p.Syscalls[i])
 	}
-}
-
-// partialKnown reports whether a field path is known to some dialect (and
-// so is handled as DroppedByRuntime rather than UnknownField).
-func (a *analysis) partialKnown(path string) bool {
-	for _, f := range a.p.Fields {
-		if f.Path == path && f.Dialects != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *analysis) validateRule(i int, s *Syscall) {
@@ -432,7 +421,7 @@ func (a *analysis) droppedFields() {
 	firstOff := -1
 	relevant := false
 	for _, pr := range a.p.Problems {
-		if pr.Kind != ProblemUnknownField || pr.Dialects&d == 0 || !a.partialKnown(pr.Path) {
+		if pr.Kind != ProblemUnknownField || pr.Dialects&d == 0 || pr.KnownTo == 0 {
 			continue
 		}
 		field := pr.Path

@@ -47,7 +47,8 @@ var (
 	archMapFields = []fieldSpec{{"architecture", dDC}, {"subArchitectures", dDC}}
 )
 
-// Parse decodes a seccomp profile of any dialect. Syntax errors, budget
+// Parse decodes a seccomp profile of any dialect. The profile keeps a
+// reference to data (for positions), so data must not be modified after. Syntax errors, budget
 // overruns and values every runtime would reject are returned as a
 // *kubeharden.InputError naming the source, line and column; problems only
 // some runtimes care about are kept in Profile.Problems.
@@ -64,13 +65,13 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 	if len(data) > limit {
 		return nil, &kubeharden.InputError{Source: source, Document: 0, Err: fmt.Errorf("%w: %d bytes exceeds the %d-byte budget", ErrTooLarge, len(data), limit)}
 	}
-	p := &Profile{Source: source, lines: newLineIndex(data), offs: map[string]int{}}
+	p := &Profile{Source: source, data: data, offs: map[string]int{}}
 	root, err := parseJSON(data)
 	if err != nil {
 		var se *syntaxError
 		ie := &kubeharden.InputError{Source: source, Document: 0, Err: err}
 		if errors.As(err, &se) {
-			ie.Line, ie.Column = p.lines.lineCol(se.off)
+			ie.Line, ie.Column = p.lineIndex().lineCol(se.off)
 		}
 		return nil, ie
 	}
@@ -81,7 +82,7 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 		return p, nil
 	case jObject:
 	default:
-		l, c := p.lines.lineCol(root.off)
+		l, c := p.lineIndex().lineCol(root.off)
 		return nil, &kubeharden.InputError{Source: source, Document: 0, Line: l, Column: c,
 			Err: fmt.Errorf("%w: top-level JSON value is %s, want an object", ErrNotProfile, root.kind)}
 	}
@@ -92,7 +93,7 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 	// A value every runtime rejects makes the file unusable everywhere.
 	for _, pr := range p.Problems {
 		if pr.Kind == ProblemInvalidValue && pr.Dialects == allDialects {
-			l, c := p.lines.lineCol(pr.off)
+			l, c := p.lineIndex().lineCol(pr.off)
 			return nil, &kubeharden.InputError{Source: source, Document: 0, Line: l, Column: c, Err: pr.Err}
 		}
 	}
@@ -114,19 +115,20 @@ func (d *decoder) detect() Dialect {
 	return DialectOCI
 }
 
-func (d *decoder) problem(kind ProblemKind, path string, dialects Dialect, off int, err error) {
-	d.p.Problems = append(d.p.Problems, Problem{Kind: kind, Path: path, Dialects: dialects, Err: err, off: off})
+func (d *decoder) problem(kind ProblemKind, path string, dialects, knownTo Dialect, off int, err error) {
+	d.p.Problems = append(d.p.Problems, Problem{Kind: kind, Path: path, Dialects: dialects, KnownTo: knownTo, Err: err, off: off})
 }
 
-func (d *decoder) invalid(n *jnode, path string, dialects Dialect, format string, args ...any) {
-	err := fmt.Errorf("%s: %w: %s", path, ErrType, fmt.Sprintf(format, args...))
-	d.problem(ProblemInvalidValue, path, dialects, n.off, err)
+func (d *decoder) invalid(n *jnode, path *fpath, dialects Dialect, format string, args ...any) {
+	ps := path.String()
+	err := fmt.Errorf("%s: %w: %s", ps, ErrType, fmt.Sprintf(format, args...))
+	d.problem(ProblemInvalidValue, ps, dialects, dialects, n.off, err)
 }
 
 // object walks an object's members the way Go's encoding/json matches keys
 // to struct fields: exact name first, then a case-insensitive match; a
 // repeated field is overwritten by the later value.
-func (d *decoder) object(n *jnode, path string, mask Dialect, fields []fieldSpec, fn func(name string, v *jnode, vpath string, mask Dialect)) {
+func (d *decoder) object(n *jnode, path *fpath, mask Dialect, fields []fieldSpec, fn func(name string, v *jnode, path *fpath, mask Dialect)) {
 	var seen uint32
 	for _, m := range n.members {
 		idx := -1
@@ -145,16 +147,14 @@ func (d *decoder) object(n *jnode, path string, mask Dialect, fields []fieldSpec
 				}
 			}
 		}
-		fpath := joinPath(path, m.key)
 		if idx < 0 {
-			d.p.Fields = append(d.p.Fields, Field{Path: fpath, Key: m.key, off: m.keyOff})
-			d.problem(ProblemUnknownField, fpath, mask, m.keyOff, fmt.Errorf("unknown field %q", fpath))
+			kp := (&fpath{parent: path, key: m.key}).String()
+			d.problem(ProblemUnknownField, kp, mask, 0, m.keyOff, fmt.Errorf("unknown field %q", kp))
 			continue
 		}
 		f := fields[idx]
 		fm := mask & f.dialects
-		fpath = joinPath(path, f.name)
-		d.p.Fields = append(d.p.Fields, Field{Path: fpath, Key: m.key, Dialects: fm, off: m.keyOff})
+		fp := &fpath{parent: path, key: f.name}
 		if fm&DialectOCI == 0 && fm != 0 && m.val.kind != jNull {
 			if fm == DialectContainers {
 				d.features |= DialectContainers
@@ -163,31 +163,58 @@ func (d *decoder) object(n *jnode, path string, mask Dialect, fields []fieldSpec
 			}
 		}
 		if fm == 0 {
-			d.problem(ProblemUnknownField, fpath, mask, m.keyOff, fmt.Errorf("unknown field %q", fpath))
+			ps := fp.String()
+			d.problem(ProblemUnknownField, ps, mask, f.dialects, m.keyOff, fmt.Errorf("field %q is not part of the %s format", ps, mask))
 			continue
 		}
 		if fm != mask {
-			d.problem(ProblemUnknownField, fpath, mask&^fm, m.keyOff, fmt.Errorf("field %q is not part of the %s format", fpath, mask&^fm))
+			ps := fp.String()
+			d.problem(ProblemUnknownField, ps, mask&^fm, fm, m.keyOff, fmt.Errorf("field %q is not part of the %s format", ps, mask&^fm))
 		}
 		if caseVariant {
-			d.problem(ProblemCaseVariantKey, fpath, fm, m.keyOff, fmt.Errorf("key %q differs from field %q only in case; Go's JSON decoder still uses it", m.key, f.name))
+			d.problem(ProblemCaseVariantKey, fp.String(), fm, fm, m.keyOff, fmt.Errorf("key %q differs from field %q only in case; Go's JSON decoder still uses it", m.key, f.name))
 		}
 		if seen&(1<<idx) != 0 {
-			d.problem(ProblemDuplicateKey, fpath, fm, m.keyOff, fmt.Errorf("duplicate field %q; the last value wins", fpath))
+			ps := fp.String()
+			d.problem(ProblemDuplicateKey, ps, fm, fm, m.keyOff, fmt.Errorf("duplicate field %q; the last value wins", ps))
 		}
 		seen |= 1 << idx
-		fn(f.name, m.val, fpath, fm)
+		fn(f.name, m.val, fp, fm)
 	}
 }
 
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
+// fpath is a field path built on the stack and rendered only when a
+// problem needs it ("syscalls[3].names[2]").
+type fpath struct {
+	parent *fpath
+	key    string // field name, or "" for an array index
+	idx    int
 }
 
-func (d *decoder) str(n *jnode, path string, mask Dialect) string {
+func (p *fpath) String() string {
+	if p == nil {
+		return ""
+	}
+	var parts []*fpath
+	for q := p; q != nil; q = q.parent {
+		parts = append(parts, q)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		q := parts[i]
+		if q.key == "" {
+			fmt.Fprintf(&b, "[%d]", q.idx)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(q.key)
+	}
+	return b.String()
+}
+
+func (d *decoder) str(n *jnode, path *fpath, mask Dialect) string {
 	switch n.kind {
 	case jString:
 		return n.str
@@ -198,7 +225,7 @@ func (d *decoder) str(n *jnode, path string, mask Dialect) string {
 	return ""
 }
 
-func (d *decoder) uintVal(n *jnode, path string, mask Dialect, bits int) (uint64, bool) {
+func (d *decoder) uintVal(n *jnode, path *fpath, mask Dialect, bits int) (uint64, bool) {
 	switch n.kind {
 	case jNumber:
 		v, err := strconv.ParseUint(n.str, 10, bits)
@@ -214,7 +241,7 @@ func (d *decoder) uintVal(n *jnode, path string, mask Dialect, bits int) (uint64
 	return 0, false
 }
 
-func (d *decoder) uintPtr(n *jnode, path string, mask Dialect) *uint {
+func (d *decoder) uintPtr(n *jnode, path *fpath, mask Dialect) *uint {
 	v, ok := d.uintVal(n, path, mask, strconv.IntSize)
 	if !ok {
 		return nil
@@ -224,7 +251,7 @@ func (d *decoder) uintPtr(n *jnode, path string, mask Dialect) *uint {
 }
 
 // strings decodes an array of strings, returning the element offsets.
-func (d *decoder) strings(n *jnode, path string, mask Dialect) ([]string, []int) {
+func (d *decoder) strings(n *jnode, path *fpath, mask Dialect) ([]string, []int) {
 	switch n.kind {
 	case jNull:
 		return nil, nil
@@ -236,13 +263,17 @@ func (d *decoder) strings(n *jnode, path string, mask Dialect) ([]string, []int)
 	out := make([]string, 0, len(n.elems))
 	offs := make([]int, 0, len(n.elems))
 	for i, e := range n.elems {
-		out = append(out, d.str(e, fmt.Sprintf("%s[%d]", path, i), mask))
+		if e.kind == jString {
+			out = append(out, e.str)
+		} else {
+			out = append(out, d.str(e, &fpath{parent: path, idx: i}, mask))
+		}
 		offs = append(offs, e.off)
 	}
 	return out, offs
 }
 
-func (d *decoder) array(n *jnode, path string, mask Dialect) []*jnode {
+func (d *decoder) array(n *jnode, path *fpath, mask Dialect) []*jnode {
 	switch n.kind {
 	case jNull:
 		return nil
@@ -253,7 +284,7 @@ func (d *decoder) array(n *jnode, path string, mask Dialect) []*jnode {
 	return nil
 }
 
-func (d *decoder) isObject(n *jnode, path string, mask Dialect) bool {
+func (d *decoder) isObject(n *jnode, path *fpath, mask Dialect) bool {
 	switch n.kind {
 	case jObject:
 		return true
@@ -266,7 +297,7 @@ func (d *decoder) isObject(n *jnode, path string, mask Dialect) bool {
 
 func (d *decoder) top(root *jnode) {
 	p := d.p
-	d.object(root, "", dAll, topFields, func(name string, v *jnode, path string, mask Dialect) {
+	d.object(root, nil, dAll, topFields, func(name string, v *jnode, path *fpath, mask Dialect) {
 		p.offs[name] = v.off
 		switch name {
 		case "defaultAction":
@@ -288,10 +319,10 @@ func (d *decoder) top(root *jnode) {
 		case "archMap":
 			p.ArchMap = p.ArchMap[:0]
 			for i, e := range d.array(v, path, mask) {
-				epath := fmt.Sprintf("%s[%d]", path, i)
+				epath := &fpath{parent: path, idx: i}
 				am := ArchMapEntry{off: e.off}
 				if d.isObject(e, epath, mask) {
-					d.object(e, epath, mask, archMapFields, func(name string, v *jnode, path string, mask Dialect) {
+					d.object(e, epath, mask, archMapFields, func(name string, v *jnode, path *fpath, mask Dialect) {
 						switch name {
 						case "architecture":
 							am.Arch = specs.Arch(d.str(v, path, mask))
@@ -320,25 +351,26 @@ func (d *decoder) top(root *jnode) {
 			elems := d.array(v, path, mask)
 			p.Syscalls = make([]Syscall, 0, len(elems))
 			for i, e := range elems {
-				p.Syscalls = append(p.Syscalls, d.syscall(e, fmt.Sprintf("%s[%d]", path, i), mask))
+				p.Syscalls = append(p.Syscalls, d.syscall(e, &fpath{parent: path, idx: i}, mask))
 			}
 		}
 	})
 }
 
-func (d *decoder) syscall(n *jnode, path string, mask Dialect) Syscall {
+func (d *decoder) syscall(n *jnode, path *fpath, mask Dialect) Syscall {
 	s := Syscall{off: n.off, nameOff: -1, actionOff: n.off, errnoOff: -1}
 	if n.kind == jNull {
 		// OCI decodes a null element as an empty rule; moby's and
 		// containers/common's []*Syscall get a nil pointer their loaders
 		// dereference.
-		d.problem(ProblemInvalidValue, path, dDC&mask, n.off, fmt.Errorf("%s: %w: null rule (the Docker and containers/common loaders dereference it)", path, ErrType))
+		ps := path.String()
+		d.problem(ProblemInvalidValue, ps, dDC&mask, dDC&mask, n.off, fmt.Errorf("%s: %w: null rule (the Docker and containers/common loaders dereference it)", ps, ErrType))
 		return s
 	}
 	if !d.isObject(n, path, mask) {
 		return s
 	}
-	d.object(n, path, mask, syscallFields, func(name string, v *jnode, path string, mask Dialect) {
+	d.object(n, path, mask, syscallFields, func(name string, v *jnode, path *fpath, mask Dialect) {
 		switch name {
 		case "names":
 			s.Names, s.namesOffs = d.strings(v, path, mask)
@@ -360,12 +392,13 @@ func (d *decoder) syscall(n *jnode, path string, mask Dialect) Syscall {
 			elems := d.array(v, path, mask)
 			s.Args = make([]Arg, 0, len(elems))
 			for i, e := range elems {
-				apath := fmt.Sprintf("%s[%d]", path, i)
+				apath := &fpath{parent: path, idx: i}
 				a := Arg{off: e.off}
 				if e.kind == jNull {
-					d.problem(ProblemInvalidValue, apath, dC&mask, e.off, fmt.Errorf("%s: %w: null argument (containers/common dereferences it)", apath, ErrType))
+					ps := apath.String()
+					d.problem(ProblemInvalidValue, ps, dC&mask, dC&mask, e.off, fmt.Errorf("%s: %w: null argument (containers/common dereferences it)", ps, ErrType))
 				} else if d.isObject(e, apath, mask) {
-					d.object(e, apath, mask, argFields, func(name string, v *jnode, path string, mask Dialect) {
+					d.object(e, apath, mask, argFields, func(name string, v *jnode, path *fpath, mask Dialect) {
 						switch name {
 						case "index":
 							u, _ := d.uintVal(v, path, mask, strconv.IntSize)
@@ -392,12 +425,12 @@ func (d *decoder) syscall(n *jnode, path string, mask Dialect) Syscall {
 	return s
 }
 
-func (d *decoder) filter(n *jnode, path string, mask Dialect) *Filter {
+func (d *decoder) filter(n *jnode, path *fpath, mask Dialect) *Filter {
 	if !d.isObject(n, path, mask) {
 		return nil
 	}
 	f := &Filter{off: n.off, minKernelOff: -1}
-	d.object(n, path, mask, filterFields, func(name string, v *jnode, path string, mask Dialect) {
+	d.object(n, path, mask, filterFields, func(name string, v *jnode, path *fpath, mask Dialect) {
 		switch name {
 		case "caps":
 			f.Caps, f.capsOffs = d.strings(v, path, mask)
@@ -423,7 +456,8 @@ func (d *decoder) filter(n *jnode, path string, mask Dialect) *Filter {
 				if err == nil {
 					err = fmt.Errorf("invalid kernel version %q, expected \"<kernel>.<major>\"", v.str)
 				}
-				d.problem(ProblemInvalidValue, path, mask, v.off, fmt.Errorf("%s: %w", path, err))
+				ps := path.String()
+				d.problem(ProblemInvalidValue, ps, mask, mask, v.off, fmt.Errorf("%s: %w", ps, err))
 				return
 			}
 			f.MinKernel = &kv

@@ -126,14 +126,17 @@ type Effective struct {
 	// Unknown lists names libseccomp does not know (runc skips them).
 	Unknown []string
 
-	byName map[string][]int // name -> indexes into Rules
+	// byName maps a syscall to the first of its rule links; links chain
+	// the indexes into Rules that name it, in order.
+	byName map[string]int32
+	links  []ruleLink
 }
 
 // Evaluate resolves the profile for the target the way the target's
 // runtime loads it, then the way runc applies it through libseccomp.
 func Evaluate(p *Profile, t Target) *Effective {
 	t = t.normalize()
-	e := &Effective{Profile: p, Target: t, byName: map[string][]int{}}
+	e := &Effective{Profile: p, Target: t}
 	if p == nil {
 		e.Disabled = true
 		return e
@@ -271,9 +274,7 @@ func Evaluate(p *Profile, t Target) *Effective {
 				}
 				continue
 			}
-			if l := e.byName[n]; len(l) == 0 || l[len(l)-1] != idx {
-				e.byName[n] = append(l, idx)
-			}
+			e.link(n, idx)
 		}
 	}
 	sort.Strings(e.Unknown)
@@ -282,7 +283,8 @@ func Evaluate(p *Profile, t Target) *Effective {
 	// dropped silently (Shadowed); an unconditional rule replaces earlier
 	// argument filters; two argument filters with identical comparisons
 	// but different actions make seccomp_rule_add fail with EEXIST.
-	for n, idxs := range e.byName {
+	for n := range e.byName {
+		idxs := e.rulesOf(n)
 		var first *EffectiveRule
 		var conds []*EffectiveRule
 		for _, i := range idxs {
@@ -349,6 +351,46 @@ func sameArgs(a, b []Arg) bool {
 	return true
 }
 
+type ruleLink struct {
+	rule, next int32 // next is -1 at the end of a chain
+	last       int32 // only meaningful on a chain's head
+}
+
+// link appends rule idx to the chain of name (once per rule).
+func (e *Effective) link(name string, idx int) {
+	if e.byName == nil {
+		e.byName = make(map[string]int32, 512)
+		e.links = make([]ruleLink, 0, 512)
+	}
+	n := int32(len(e.links))
+	head, ok := e.byName[name]
+	if !ok {
+		e.byName[name] = n
+		e.links = append(e.links, ruleLink{rule: int32(idx), next: -1, last: n})
+		return
+	}
+	last := e.links[head].last
+	if e.links[last].rule == int32(idx) {
+		return
+	}
+	e.links = append(e.links, ruleLink{rule: int32(idx), next: -1})
+	e.links[last].next = n
+	e.links[head].last = n
+}
+
+// rulesOf returns the indexes into Rules naming the syscall, in order.
+func (e *Effective) rulesOf(name string) []int {
+	head, ok := e.byName[name]
+	if !ok {
+		return nil
+	}
+	var out []int
+	for i := head; i >= 0; i = e.links[i].next {
+		out = append(out, int(e.links[i].rule))
+	}
+	return out
+}
+
 func errnoOf(r *EffectiveRule) uint {
 	if r.ErrnoRet == nil || !takesErrno(r.Action) {
 		return 1
@@ -406,13 +448,22 @@ func (e *Effective) Decide(name string, arch specs.Arch) Decision {
 	if e.Disabled {
 		return Decision{Action: specs.ActAllow}
 	}
-	d := Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
 	if !SyscallOnArch(name, arch) {
-		return d
+		return Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
 	}
+	return e.decide(name)
+}
+
+// decide resolves a syscall known to exist on the architecture.
+func (e *Effective) decide(name string) Decision {
+	d := Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
 	decided := false
-	for _, i := range e.byName[name] {
-		r := &e.Rules[i]
+	head, ok := e.byName[name]
+	if !ok {
+		head = -1
+	}
+	for l := head; l >= 0; l = e.links[l].next {
+		r := &e.Rules[e.links[l].rule]
 		d.Rules = append(d.Rules, r.Index)
 		if r.Redundant || decided {
 			// Rules after the first unconditional one are dropped.
@@ -446,10 +497,14 @@ func (e *Effective) Allowed(arch specs.Arch) (always, some []string) {
 		if ent.arches&bit == 0 {
 			continue
 		}
-		if !e.Disabled && !allowing(e.DefaultAction) && len(e.byName[ent.name]) == 0 {
+		if e.Disabled {
+			always = append(always, ent.name)
 			continue
 		}
-		d := e.Decide(ent.name, arch)
+		if _, listed := e.byName[ent.name]; !listed && !allowing(e.DefaultAction) {
+			continue
+		}
+		d := e.decide(ent.name)
 		switch {
 		case d.Allows():
 			always = append(always, ent.name)
@@ -463,7 +518,7 @@ func (e *Effective) Allowed(arch specs.Arch) (always, some []string) {
 // RulesFor returns the effective rules that name the syscall.
 func (e *Effective) RulesFor(name string) []EffectiveRule {
 	var out []EffectiveRule
-	for _, i := range e.byName[name] {
+	for _, i := range e.rulesOf(name) {
 		out = append(out, e.Rules[i])
 	}
 	return out

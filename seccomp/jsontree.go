@@ -1,10 +1,12 @@
 package seccomp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -65,6 +67,33 @@ type jmember struct {
 	val    *jnode
 }
 
+// internTable holds the strings a profile repeats: syscall names, field
+// names, actions, operators and architectures. Built on first use.
+var internTable = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, len(syscallTable)+64)
+	for _, e := range syscallTable {
+		m[e.name] = e.name
+	}
+	for a := range validActions {
+		m[string(a)] = string(a)
+	}
+	for o := range validOperators {
+		m[string(o)] = string(o)
+	}
+	for a := range archTable {
+		m[string(a)] = string(a)
+	}
+	for c := range validCaps {
+		m[c] = c
+	}
+	for _, fs := range [][]fieldSpec{topFields, syscallFields, argFields, filterFields, archMapFields} {
+		for _, f := range fs {
+			m[f.name] = f.name
+		}
+	}
+	return m
+})
+
 // syntaxError carries the byte offset of a parse problem.
 type syntaxError struct {
 	off int
@@ -79,6 +108,21 @@ type jparser struct {
 	data  []byte
 	pos   int
 	depth int
+	slab  []jnode
+	// Scratch stacks: members and elements of the objects and arrays
+	// being parsed collect here and are copied out at exact size.
+	mstack []jmember
+	estack []*jnode
+}
+
+// node allocates a jnode from a slab, so a profile costs a few
+// allocations instead of one per value.
+func (p *jparser) node(k jkind, off int) *jnode {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]jnode, 0, 256)
+	}
+	p.slab = append(p.slab, jnode{kind: k, off: off})
+	return &p.slab[len(p.slab)-1]
 }
 
 // parseJSON parses one JSON value that must span data (surrounding
@@ -127,13 +171,19 @@ func (p *jparser) value() (*jnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &jnode{kind: jString, off: start, str: s}, nil
+		n := p.node(jString, start)
+		n.str = s
+		return n, nil
 	case c == 't':
-		return p.literal("true", &jnode{kind: jBool, off: start, b: true})
+		n, err := p.literal("true", p.node(jBool, start))
+		if n != nil {
+			n.b = true
+		}
+		return n, err
 	case c == 'f':
-		return p.literal("false", &jnode{kind: jBool, off: start})
+		return p.literal("false", p.node(jBool, start))
 	case c == 'n':
-		return p.literal("null", &jnode{kind: jNull, off: start})
+		return p.literal("null", p.node(jNull, start))
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	default:
@@ -185,7 +235,9 @@ func (p *jparser) number() (*jnode, error) {
 			return nil, p.errf("invalid number")
 		}
 	}
-	return &jnode{kind: jNumber, off: start, str: string(p.data[start:p.pos])}, nil
+	n := p.node(jNumber, start)
+	n.str = string(p.data[start:p.pos])
+	return n, nil
 }
 
 func (p *jparser) string() (string, error) {
@@ -196,10 +248,15 @@ func (p *jparser) string() (string, error) {
 		c := p.data[p.pos]
 		if c == '"' {
 			s := p.data[start:p.pos]
+			p.pos++
+			// Syscall names, actions and the like are shared strings.
+			if v, ok := internTable()[string(s)]; ok {
+				return v, nil
+			}
 			if !utf8.Valid(s) {
+				p.pos--
 				return "", p.errf("invalid UTF-8 in string")
 			}
-			p.pos++
 			return string(s), nil
 		}
 		if c == '\\' {
@@ -223,6 +280,7 @@ func (p *jparser) string() (string, error) {
 		case c < 0x20:
 			return "", p.errf("control character 0x%02x in string", c)
 		case c == '\\':
+			escStart := p.pos
 			p.pos++
 			if p.pos >= len(p.data) {
 				return "", p.errf("unterminated string")
@@ -245,6 +303,7 @@ func (p *jparser) string() (string, error) {
 			case 'u':
 				r, ok := p.hex4()
 				if !ok {
+					p.pos = escStart
 					return "", p.errf("invalid \\u escape")
 				}
 				if utf16.IsSurrogate(r) {
@@ -263,6 +322,7 @@ func (p *jparser) string() (string, error) {
 				}
 				buf = utf8.AppendRune(buf, r)
 			default:
+				p.pos = escStart
 				return "", p.errf("invalid escape \\%c", e)
 			}
 		default:
@@ -297,7 +357,7 @@ func (p *jparser) object() (*jnode, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	n := &jnode{kind: jObject, off: p.pos}
+	n := p.node(jObject, p.pos)
 	p.pos++
 	p.skipWS()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
@@ -305,6 +365,8 @@ func (p *jparser) object() (*jnode, error) {
 		p.depth--
 		return n, nil
 	}
+	base := len(p.mstack)
+	defer func() { p.mstack = p.mstack[:base] }()
 	for {
 		p.skipWS()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
@@ -325,7 +387,7 @@ func (p *jparser) object() (*jnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.members = append(n.members, jmember{key: k, keyOff: keyOff, val: v})
+		p.mstack = append(p.mstack, jmember{key: k, keyOff: keyOff, val: v})
 		p.skipWS()
 		if p.pos >= len(p.data) {
 			return nil, p.errf("unterminated object")
@@ -336,6 +398,7 @@ func (p *jparser) object() (*jnode, error) {
 		case '}':
 			p.pos++
 			p.depth--
+			n.members = append([]jmember(nil), p.mstack[base:]...)
 			return n, nil
 		default:
 			return nil, p.errf("expected ',' or '}' in object")
@@ -347,7 +410,7 @@ func (p *jparser) array() (*jnode, error) {
 	if err := p.enter(); err != nil {
 		return nil, err
 	}
-	n := &jnode{kind: jArray, off: p.pos}
+	n := p.node(jArray, p.pos)
 	p.pos++
 	p.skipWS()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
@@ -355,13 +418,15 @@ func (p *jparser) array() (*jnode, error) {
 		p.depth--
 		return n, nil
 	}
+	base := len(p.estack)
+	defer func() { p.estack = p.estack[:base] }()
 	for {
 		p.skipWS()
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		n.elems = append(n.elems, v)
+		p.estack = append(p.estack, v)
 		p.skipWS()
 		if p.pos >= len(p.data) {
 			return nil, p.errf("unterminated array")
@@ -372,6 +437,7 @@ func (p *jparser) array() (*jnode, error) {
 		case ']':
 			p.pos++
 			p.depth--
+			n.elems = append([]*jnode(nil), p.estack[base:]...)
 			return n, nil
 		default:
 			return nil, p.errf("expected ',' or ']' in array")
@@ -389,10 +455,13 @@ type lineIndex struct {
 
 func newLineIndex(data []byte) *lineIndex {
 	starts := make([]int, 1, 64)
-	for i, c := range data {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
 	return &lineIndex{data: data, starts: starts}
 }

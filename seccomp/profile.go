@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 
@@ -104,15 +105,22 @@ type Profile struct {
 	ListenerMetadata string
 	Syscalls         []Syscall
 
-	// Fields lists every object key met, with the dialects that know it.
-	Fields []Field
 	// Problems are decode problems that did not stop the parse: values some
 	// runtimes reject, duplicate and case-variant keys, unknown fields.
 	Problems []Problem
 
 	offs     map[string]int // top-level key -> value offset
 	archOffs []int
+	data     []byte
 	lines    *lineIndex
+	linesOne sync.Once
+}
+
+// lineIndex builds the line table on first use: only profiles with
+// findings or errors pay for it.
+func (p *Profile) lineIndex() *lineIndex {
+	p.linesOne.Do(func() { p.lines = newLineIndex(p.data) })
+	return p.lines
 }
 
 // ArchMapEntry is one Docker archMap entry.
@@ -212,17 +220,6 @@ func ParseKernelVersion(s string) (KernelVersion, error) {
 	return KernelVersion{Kernel: k, Major: m}, nil
 }
 
-// Field is one JSON key met in the profile.
-type Field struct {
-	// Path is the field path, e.g. "syscalls[3].includes".
-	Path string
-	// Key is the key as written.
-	Key string
-	// Dialects says which formats know the field; 0 means none.
-	Dialects Dialect
-	off      int
-}
-
 // ProblemKind classifies a decode problem.
 type ProblemKind int
 
@@ -249,16 +246,19 @@ type Problem struct {
 	// Dialects are the formats affected: for ProblemInvalidValue the
 	// runtimes reading these formats refuse the profile.
 	Dialects Dialect
-	Err      error
-	off      int
+	// KnownTo are the formats that define the field (for unknown fields; 0
+	// when no format does).
+	KnownTo Dialect
+	Err     error
+	off     int
 }
 
 // Position returns the file, line and column of a byte offset.
 func (p *Profile) position(off int) kubeharden.Position {
-	if p == nil || off < 0 || p.lines == nil {
+	if p == nil || off < 0 || p.data == nil {
 		return kubeharden.Position{File: p.sourceName()}
 	}
-	l, c := p.lines.lineCol(off)
+	l, c := p.lineIndex().lineCol(off)
 	return kubeharden.Position{File: p.Source, Line: l, Column: c, Exact: true}
 }
 
@@ -269,11 +269,8 @@ func (p *Profile) sourceName() string {
 	return p.Source
 }
 
-// Position returns the position of a problem in its profile.
+// ProblemPosition returns the position of a problem in its profile.
 func (p *Profile) ProblemPosition(pr Problem) kubeharden.Position { return p.position(pr.off) }
-
-// FieldPosition returns the position of a field's key.
-func (p *Profile) FieldPosition(f Field) kubeharden.Position { return p.position(f.off) }
 
 // names returns the rule's names as a runtime that understands name sees
 // them.

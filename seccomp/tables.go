@@ -3,6 +3,7 @@ package seccomp
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -99,14 +100,21 @@ func tableBit(a specs.Arch) (uint32, bool) {
 	return 0, false
 }
 
+// syscallIndex maps every known name to its architecture mask; built on
+// first use.
+var syscallIndex = sync.OnceValue(func() map[string]uint32 {
+	m := make(map[string]uint32, len(syscallTable))
+	for _, e := range syscallTable {
+		m[e.name] = e.arches
+	}
+	return m
+})
+
 // lookupSyscall returns the arch mask of a name and whether libseccomp knows
 // the name at all.
 func lookupSyscall(name string) (uint32, bool) {
-	i := sort.Search(len(syscallTable), func(i int) bool { return syscallTable[i].name >= name })
-	if i < len(syscallTable) && syscallTable[i].name == name {
-		return syscallTable[i].arches, true
-	}
-	return 0, false
+	m, ok := syscallIndex()[name]
+	return m, ok
 }
 
 // KnownSyscall reports whether libseccomp knows the name on any architecture.
