@@ -150,10 +150,8 @@ var (
 
 var (
 	reChangelogHeader = regexp.MustCompile(`^filename\s*\|\s*(sha512|sha256) hash\s*\|?\s*$`)
-	reChangelogRow    = regexp.MustCompile("^\\|?\\s*\\[([^\\]]+)\\]\\(([^)]+)\\)\\s*\\|\\s*`?([0-9a-fA-F]+)`?\\s*\\|?\\s*$")
 	reTableSeparator  = regexp.MustCompile(`^\|?\s*:?-+:?\s*\|\s*:?-+:?\s*\|?\s*$`)
 	reRelease         = regexp.MustCompile(`^#{1,3}\s+(?:Downloads for\s+)?(v\d+\.\d+\.\d+\S*)\s*$`)
-	reHex             = regexp.MustCompile(`^[0-9a-fA-F]+$`)
 )
 
 // ParseSums reads a checksum list in any published format, detected per
@@ -227,20 +225,26 @@ func ParseSums(source string, r io.Reader) (*SumList, error) {
 		// CRLF list loses its CR.
 		line := strings.TrimSuffix(raw, "\r")
 		trimmed := strings.TrimSpace(line)
-		if m := reRelease.FindStringSubmatch(trimmed); m != nil {
-			release, markdown = m[1], true
-			inTable = false
-			continue
-		}
-		if m := reChangelogHeader.FindStringSubmatch(strings.ToLower(trimmed)); m != nil {
-			tableAlg, inTable, markdown = Algorithm(m[1]), true, true
-			continue
-		}
-		if inTable {
-			if reTableSeparator.MatchString(trimmed) {
+		// Cheap first-byte tests keep the regular expressions off most
+		// lines of a large CHANGELOG.
+		if strings.HasPrefix(trimmed, "#") {
+			if m := reRelease.FindStringSubmatch(trimmed); m != nil {
+				release, markdown = m[1], true
+				inTable = false
 				continue
 			}
-			if m := reChangelogRow.FindStringSubmatch(trimmed); m != nil {
+		}
+		if len(trimmed) >= 8 && strings.EqualFold(trimmed[:8], "filename") {
+			if m := reChangelogHeader.FindStringSubmatch(strings.ToLower(trimmed)); m != nil {
+				tableAlg, inTable, markdown = Algorithm(m[1]), true, true
+				continue
+			}
+		}
+		if inTable {
+			if c := trimmed[0:min(1, len(trimmed))]; (c == "-" || c == "|" || c == ":") && reTableSeparator.MatchString(trimmed) {
+				continue
+			}
+			if m := changelogRow(trimmed); m != nil {
 				if len(m[3]) != tableAlg.hexLen() {
 					problem(fmt.Sprintf("%d hex digits in a %s table", len(m[3]), tableAlg))
 					continue
@@ -265,7 +269,7 @@ func ParseSums(source string, r io.Reader) (*SumList, error) {
 			problem(reason)
 			continue
 		}
-		if len(trimmed) <= 128 && reHex.MatchString(trimmed) {
+		if len(trimmed) <= 128 && isHex(trimmed) {
 			if alg, ok := algorithmForHexLen(len(trimmed)); ok {
 				bare = append(bare, SumEntry{Name: bareName(source), Algorithm: alg, Digest: trimmed, Format: FormatBare, Line: lineNo})
 				continue
@@ -313,6 +317,53 @@ func ParseSums(source string, r io.Reader) (*SumList, error) {
 	return list, nil
 }
 
+// changelogRow matches a CHANGELOG table row; it returns nil or the
+// whole row, the file name, the URL and the hex digest. It accepts
+// "[name](url) | hex" with optional outer pipes and a digest in backticks.
+func changelogRow(s string) []string {
+	s = strings.TrimSpace(strings.TrimPrefix(s, "|"))
+	if !strings.HasPrefix(s, "[") {
+		return nil
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 2 || !strings.HasPrefix(s[end+1:], "(") || strings.Contains(s[1:end], "[") {
+		return nil
+	}
+	name := s[1:end]
+	rest := s[end+2:]
+	closeURL := strings.IndexByte(rest, ')')
+	if closeURL < 1 {
+		return nil
+	}
+	url := rest[:closeURL]
+	rest = strings.TrimSpace(rest[closeURL+1:])
+	rest, ok := strings.CutPrefix(rest, "|")
+	if !ok {
+		return nil
+	}
+	rest = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "|"))
+	if strings.HasPrefix(rest, "`") {
+		if !strings.HasSuffix(rest, "`") || len(rest) < 2 {
+			return nil
+		}
+		rest = rest[1 : len(rest)-1]
+	}
+	if rest == "" || !isHex(rest) {
+		return nil
+	}
+	return []string{s, name, url, rest}
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+			return false
+		}
+	}
+	return true
+}
+
 // bareName derives the file a bare digest file covers: "kubectl.sha512"
 // covers "kubectl".
 func bareName(source string) string {
@@ -343,7 +394,7 @@ func parseSumLine(line string) (SumEntry, bool, string) {
 			name, hexd := body[sp+2:i], body[i+4:]
 			alg, known := tagAlgorithms[algName]
 			switch {
-			case !reHex.MatchString(hexd):
+			case !isHex(hexd):
 			case !known:
 				return SumEntry{}, false, fmt.Sprintf("unsupported algorithm %s", algName)
 			case len(hexd) != alg.hexLen():
@@ -361,7 +412,7 @@ func parseSumLine(line string) (SumEntry, bool, string) {
 	}
 	// GNU: "hex  name" or "hex *name".
 	sp := strings.IndexByte(body, ' ')
-	if sp < 32 || sp > 128 || len(body) < sp+3 || !reHex.MatchString(body[:sp]) {
+	if sp < 32 || sp > 128 || len(body) < sp+3 || !isHex(body[:sp]) {
 		return SumEntry{}, false, ""
 	}
 	hexd, mode, name := body[:sp], body[sp+1], body[sp+2:]

@@ -108,6 +108,7 @@ type linter struct {
 	// finalChain holds the stages whose layers end up in the final image:
 	// the last stage and the stages it builds FROM, transitively.
 	finalChain map[int]bool
+	minimal    *bool // memoised finalBaseMinimal
 }
 
 func (l *linter) fail(r kubeharden.Rule, in *dockerfile.Instruction, fix, format string, args ...any) {
@@ -336,6 +337,18 @@ func (l *linter) instructions() {
 	for _, in := range l.f.Orphans {
 		l.fail(RuleDockerfileInstructionBeforeFrom, in, "", "%s appears before the first FROM", in.Cmd)
 	}
+}
+
+// sslOff finds a configuration text that disables verification; a cheap
+// substring test keeps the case-insensitive expression off most scripts.
+func sslOff(text string) string {
+	lower := strings.ToLower(text)
+	for _, k := range []string{"sslverify", "ssl_verify", "gpgcheck", "trusted=yes", "strict-ssl", "verify-peer", "allowinsecure", "insecure-skip-tls-verify"} {
+		if strings.Contains(lower, k) {
+			return sslOffRaw.FindString(text)
+		}
+	}
+	return ""
 }
 
 func isSecretName(k string) bool {
@@ -740,7 +753,7 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			}
 		}
 	}
-	if m := sslOffRaw.FindString(text); m != "" && !l.failedAt(RuleDockerfileInsecureDownload, in, before) {
+	if m := sslOff(text); m != "" && !l.failedAt(RuleDockerfileInsecureDownload, in, before) {
 		l.fail(RuleDockerfileInsecureDownload, in, "", "RUN disables TLS or signature verification (%q)", m)
 	}
 	if strings.Contains(text, "<(curl") || strings.Contains(text, "<(wget") {
@@ -935,8 +948,12 @@ func (l *linter) envSet(name string) bool {
 }
 
 func (l *linter) finalBaseMinimal() bool {
-	root := l.chainRoot()
-	return root != nil && len(root.Unresolved) == 0 && l.opts.Policy.IsMinimal(root.Base)
+	if l.minimal == nil {
+		root := l.chainRoot()
+		m := root != nil && len(root.Unresolved) == 0 && l.opts.Policy.IsMinimal(root.Base)
+		l.minimal = &m
+	}
+	return *l.minimal
 }
 
 var setuidMode = regexp.MustCompile(`^[0-7]?[2467][0-7]{3}$`)
