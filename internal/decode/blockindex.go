@@ -33,9 +33,13 @@ type bframe struct {
 
 // buildBlockIndex returns nil when the text needs the full parser.
 func buildBlockIndex(raw []byte) *blockIndex {
+	if hasUnusualBreaks(raw) || bytes.IndexByte(raw, '\t') >= 0 {
+		return nil
+	}
 	idx := &blockIndex{nodes: make([]bnode, 0, 64)}
 	var stack []bframe
 	lastOpen := int32(-1)    // newest node that may own a nested block
+	lastOpenIndent := -1     // the column of its key or dash
 	pendingItem := int32(-1) // item whose position is its first content
 	skipAbove := -1          // lines indented more than this belong to a scalar
 	line := 0
@@ -91,21 +95,30 @@ func buildBlockIndex(raw []byte) *blockIndex {
 			case len(stack) > 0 && stack[len(stack)-1].indent == col && stack[len(stack)-1].seq:
 			case len(stack) > 0 && stack[len(stack)-1].indent == col:
 				// A compact sequence under the map's last key.
-				if lastOpen < 0 {
+				if lastOpen < 0 || lastOpenIndent != col || idx.nodes[lastOpen].item {
 					return nil
 				}
 				stack = append(stack, bframe{indent: col, seq: true, owner: lastOpen})
 			default:
-				if len(stack) > 0 && lastOpen < 0 {
+				if len(stack) == 0 && len(idx.nodes) > 0 {
+					return nil
+				}
+				if len(stack) > 0 && (lastOpen < 0 || col <= lastOpenIndent) {
 					return nil
 				}
 				stack = append(stack, bframe{indent: col, seq: true, owner: lastOpen})
 			}
 			owner := stack[len(stack)-1].owner
-			idx.nodes = append(idx.nodes, bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true})
+			if pendingItem >= 0 && owner == pendingItem {
+				// An item whose content is a sequence starts at its dash.
+				idx.nodes[pendingItem].line, idx.nodes[pendingItem].col = int32(line), int32(col+1)
+			}
+			// A null item sits just after its dash until content claims it.
+			idx.nodes = append(idx.nodes, bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true,
+				line: int32(line), col: int32(col + 2)})
 			it := int32(len(idx.nodes) - 1)
 			pendingItem = it
-			lastOpen = it
+			lastOpen, lastOpenIndent = it, col
 			col++
 			for col < len(l) && l[col] == ' ' {
 				col++
@@ -134,6 +147,13 @@ func buildBlockIndex(raw []byte) *blockIndex {
 			if len(stack) == 0 || !stack[len(stack)-1].seq || !inlineValueOK(rest) {
 				return nil
 			}
+			if pendingItem >= 0 { // the item's content starts on a later line
+				if lastOpen != pendingItem || col <= lastOpenIndent {
+					return nil
+				}
+				idx.nodes[pendingItem].line, idx.nodes[pendingItem].col = int32(line), int32(col+1)
+				pendingItem = -1
+			}
 			if lastOpen >= 0 && idx.nodes[lastOpen].item {
 				idx.nodes[lastOpen].flow = rest[0] == '{' || rest[0] == '['
 			}
@@ -147,8 +167,11 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		if len(stack) > 0 && stack[len(stack)-1].indent == col && stack[len(stack)-1].seq {
 			stack = stack[:len(stack)-1] // a compact sequence ended
 		}
+		if len(stack) == 0 && len(idx.nodes) > 0 {
+			return nil // the root container was closed: not a plain manifest
+		}
 		if len(stack) == 0 || stack[len(stack)-1].indent < col {
-			if len(stack) > 0 && lastOpen < 0 {
+			if len(stack) > 0 && (lastOpen < 0 || col <= lastOpenIndent) {
 				return nil
 			}
 			stack = append(stack, bframe{indent: col, owner: lastOpen})
@@ -170,7 +193,7 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		}
 		val := bytes.TrimSpace(rest[valStart:])
 		if len(val) == 0 || val[0] == '#' {
-			lastOpen = k
+			lastOpen, lastOpenIndent = k, col
 			continue
 		}
 		lastOpen = -1
@@ -186,9 +209,6 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		}
 		idx.nodes[k].flow = val[0] == '{' || val[0] == '['
 		skipAbove = col
-	}
-	if pendingItem >= 0 {
-		return nil
 	}
 	return idx
 }
@@ -331,4 +351,20 @@ func (b *blockIndex) lookup(raw []byte, path string) (line, col int, exact, ok b
 		atLine, atCol = int(b.nodes[cur].line), int(b.nodes[cur].col)
 	}
 	return atLine, atCol, true, true
+}
+
+// hasUnusualBreaks reports line breaks other than LF and CRLF: a lone CR,
+// NEL, LS or PS, which go-yaml also treats as breaks.
+func hasUnusualBreaks(raw []byte) bool {
+	for i := bytes.IndexByte(raw, '\r'); i >= 0; {
+		if i+1 >= len(raw) || raw[i+1] != '\n' {
+			return true
+		}
+		j := bytes.IndexByte(raw[i+1:], '\r')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return bytes.Contains(raw, []byte("\u0085")) || bytes.Contains(raw, []byte("\u2028")) || bytes.Contains(raw, []byte("\u2029"))
 }

@@ -31,3 +31,34 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBlockIndex holds the fast position index to the yaml.v3 answers on
+// any text both accept.
+func FuzzBlockIndex(f *testing.F) {
+	f.Add([]byte("a:\n- b: 1\n  c: [1, 2]\n- d\ne: |\n  x\n"))
+	f.Add([]byte("spec:\n  containers:\n    - name: a\n      securityContext:\n        privileged: true\n"))
+	f.Add([]byte("'a': 1\n\"b\": {c: 1}\nd: x\n  y\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 4096 {
+			return
+		}
+		bi := buildBlockIndex(data)
+		if bi == nil {
+			return
+		}
+		p := newPositioner(data, 1)
+		root, err := p.parse()
+		if err != nil || root == nil {
+			return
+		}
+		var paths []string
+		allPaths(root, "", &paths)
+		for _, path := range paths {
+			wl, wc, we, _ := p.lookupTree(path)
+			gl, gc, ge, ok := bi.lookup(data, path)
+			if ok && (wl != gl || wc != gc || we != ge) {
+				t.Fatalf("%q: path %s: tree %d:%d %v, index %d:%d %v", data, path, wl, wc, we, gl, gc, ge)
+			}
+		}
+	})
+}
