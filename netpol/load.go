@@ -152,6 +152,10 @@ func (m *Model) addDocument(d *decode.Document, seen map[string]int) []*kubehard
 			errs = append(errs, d.Error(fmt.Errorf("NetworkPolicy %s: %w", pol.ID(), v.err), v.path))
 		}
 		if invalid(verrs) {
+			for _, v := range verrs {
+				pol.Invalid = append(pol.Invalid, FieldError{Path: v.path, Err: v.err})
+			}
+			m.Rejected = append(m.Rejected, pol)
 			return errs
 		}
 		for i, r := range pol.c.eg {
@@ -169,6 +173,7 @@ func (m *Model) addDocument(d *decode.Document, seen map[string]int) []*kubehard
 			prev := m.Policies[k]
 			errs = append(errs, d.Error(fmt.Errorf("%w %s (also in %s document %d); the last one is used", ErrDuplicatePolicy, pol.ID(), prev.Origin.Source, prev.Origin.Document), "metadata.name"))
 			m.Policies[k] = pol
+			m.Shadowed = append(m.Shadowed, prev)
 			return errs
 		}
 		seen[pol.ID()] = len(m.Policies)

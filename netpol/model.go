@@ -99,8 +99,18 @@ type Policy struct {
 	// Problems are unknown, duplicate and case-variant keys of the document.
 	Problems []decode.FieldProblem
 
+	// Invalid lists the reasons the API server would reject the policy
+	// (only for policies in Model.Rejected).
+	Invalid []FieldError
+
 	doc *decode.Document
 	c   *cpolicy
+}
+
+// FieldError is a validation error at a field path of an object.
+type FieldError struct {
+	Path string
+	Err  error
 }
 
 // Namespace returns the namespace the policy applies to.
@@ -128,6 +138,12 @@ type Model struct {
 	Pods       []*Pod
 	Services   []*Service
 	Policies   []*Policy
+	// Rejected are policies the API server would reject; they take no part
+	// in evaluation (Lint reports them).
+	Rejected []*Policy
+	// Shadowed are policies replaced by a later policy of the same
+	// namespace and name in the input.
+	Shadowed []*Policy
 
 	opts  Options
 	nsIdx map[string]*Namespace
