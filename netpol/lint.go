@@ -486,4 +486,3 @@ func (m *Model) dnsAllowed(pod *Pod, proto corev1.Protocol) bool {
 	}
 	return false
 }
-
