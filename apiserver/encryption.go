@@ -179,16 +179,13 @@ func (c *EncryptionConfiguration) Validate(kmsv1Enabled bool) []ConfigProblem {
 			if !strings.HasPrefix(r, "*.") && contains(e.Resources, "*."+group) {
 				add(rp, "%q overlaps with %q in the same entry", r, "*."+group)
 			}
-			if !strings.HasPrefix(r, "*.") {
-				if p, ok := covered["*."+group]; ok {
-					add(rp, "%q is masked by the earlier rule %q at %s", r, "*."+group, p)
-				} else if p, ok := covered["*.*"]; ok {
-					add(rp, "%q is masked by the earlier rule \"*.*\" at %s", r, p)
-				}
-			} else if r != "*.*" {
-				if p, ok := covered["*.*"]; ok {
-					add(rp, "%q is masked by the earlier rule \"*.*\" at %s", r, p)
-				}
+			// Load-time check (encryptionconfig.getTransformerOverrides...):
+			// a resource after an entry naming "*.<its group>" or "*.*"
+			// is masked, and the server refuses the file.
+			if p, ok := covered["*."+group]; ok {
+				add(rp, "%q is masked by the earlier rule %q at %s", r, "*."+group, p)
+			} else if p, ok := covered["*.*"]; ok {
+				add(rp, "%q is masked by the earlier rule \"*.*\" at %s", r, p)
 			}
 		}
 		for r := range seen {
