@@ -23,6 +23,7 @@ func Analyze(p *Profile, t Target) kubeharden.Report {
 	a.validate()
 	a.runtimeChecks()
 	a.score()
+	a.summariseCapped()
 	r := kubeharden.Report{
 		Source:   p.Source,
 		Object:   fmt.Sprintf("%s/%s (%s)", ReportKind, profileName(p.Source), t),
@@ -32,6 +33,17 @@ func Analyze(p *Profile, t Target) kubeharden.Report {
 	kubeharden.SortFindings(r.Findings)
 	r.ComputeScore()
 	return r
+}
+
+// summariseCapped adds one finding per rule whose findings were capped.
+func (a *analysis) summariseCapped() {
+	for _, r := range Rules() {
+		if n := a.perRule[r.ID]; n > maxPerRule {
+			f := r.Fail(fmt.Sprintf("%d more findings of this rule are not listed", n-maxPerRule), "")
+			f.Points = 0
+			a.add(f, -1)
+		}
+	}
 }
 
 func profileName(source string) string {
@@ -47,7 +59,14 @@ type analysis struct {
 	t        Target
 	findings []kubeharden.Finding
 	declared []specs.Arch
+	// perRule counts failed findings per rule; beyond maxPerRule they are
+	// summarised, so a hostile profile cannot produce millions of findings.
+	perRule     map[string]int
+	suggestions int
 }
+
+// maxPerRule caps the failed findings one rule reports for one profile.
+const maxPerRule = 100
 
 func (a *analysis) add(f kubeharden.Finding, off int) {
 	if off >= 0 {
@@ -59,6 +78,13 @@ func (a *analysis) add(f kubeharden.Finding, off int) {
 }
 
 func (a *analysis) fail(r kubeharden.Rule, off int, path, fix, format string, args ...any) {
+	if a.perRule == nil {
+		a.perRule = map[string]int{}
+	}
+	a.perRule[r.ID]++
+	if a.perRule[r.ID] > maxPerRule {
+		return
+	}
 	f := r.Fail(fmt.Sprintf(format, args...), path)
 	if fix != "" {
 		f.Fix = fix
@@ -217,8 +243,11 @@ func (a *analysis) validateRule(i int, s *Syscall) {
 		}
 		if !KnownSyscall(n) {
 			fix := ""
-			if sug := closestSyscall(n); sug != "" {
-				fix = fmt.Sprintf("did you mean %q?", sug)
+			if a.suggestions < 32 { // spelling suggestions cost a table scan each
+				a.suggestions++
+				if sug := closestSyscall(n); sug != "" {
+					fix = fmt.Sprintf("did you mean %q?", sug)
+				}
 			}
 			if deny && defaultAllows {
 				a.fail(RuleTypoFailsOpen, off, np, fix, "%q is not a syscall libseccomp knows; runc skips it, so the %s rule does not apply and the call stays allowed", n, s.Action)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -220,6 +221,7 @@ func Evaluate(p *Profile, t Target) *Effective {
 	}
 
 	nativeName := archToNative(native)
+	var unknown map[string]bool
 	for i := range p.Syscalls {
 		s := &p.Syscalls[i]
 		names := s.Names
@@ -269,7 +271,11 @@ func Evaluate(p *Profile, t Target) *Effective {
 		e.Rules = append(e.Rules, r)
 		for _, n := range names {
 			if !KnownSyscall(n) {
-				if !slices.Contains(e.Unknown, n) {
+				if unknown == nil {
+					unknown = map[string]bool{}
+				}
+				if !unknown[n] {
+					unknown[n] = true
 					e.Unknown = append(e.Unknown, n)
 				}
 				continue
@@ -283,12 +289,11 @@ func Evaluate(p *Profile, t Target) *Effective {
 	// dropped silently (Shadowed); an unconditional rule replaces earlier
 	// argument filters; two argument filters with identical comparisons
 	// but different actions make seccomp_rule_add fail with EEXIST.
-	for n := range e.byName {
-		idxs := e.rulesOf(n)
+	for n, head := range e.byName {
 		var first *EffectiveRule
 		var conds []*EffectiveRule
-		for _, i := range idxs {
-			r := &e.Rules[i]
+		for l := head; l >= 0; l = e.links[l].next {
+			r := &e.Rules[e.links[l].rule]
 			if r.Redundant {
 				continue
 			}
@@ -304,16 +309,17 @@ func Evaluate(p *Profile, t Target) *Effective {
 				conds = append(conds, r)
 			}
 		}
-		if first != nil {
+		if first != nil || len(conds) < 2 {
 			continue
 		}
-	pairs:
-		for i, a := range conds {
-			for _, b := range conds[i+1:] {
-				if sameArgs(a.Args, b.Args) && (a.Action != b.Action || errnoOf(a) != errnoOf(b)) {
-					e.Conflicts = append(e.Conflicts, n)
-					break pairs
-				}
+		seen := make(map[string]*EffectiveRule, len(conds))
+		for _, r := range conds {
+			k := argsKey(r.Args)
+			if prev, ok := seen[k]; !ok {
+				seen[k] = r
+			} else if prev.Action != r.Action || errnoOf(prev) != errnoOf(r) {
+				e.Conflicts = append(e.Conflicts, n)
+				break
 			}
 		}
 	}
@@ -337,18 +343,15 @@ type Shadow struct {
 	Dropped int // index in Profile.Syscalls of the dropped rule
 }
 
-func sameArgs(a, b []Arg) bool {
-	if len(a) != len(b) {
-		return false
+// argsKey renders a rule's comparisons in a canonical order, so rules
+// with the same comparisons get the same key.
+func argsKey(args []Arg) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = fmt.Sprintf("%d/%s/%d/%d", a.Index, a.Op, a.Value, a.ValueTwo)
 	}
-	for _, x := range a {
-		if !slices.ContainsFunc(b, func(y Arg) bool {
-			return x.Index == y.Index && x.Op == y.Op && x.Value == y.Value && x.ValueTwo == y.ValueTwo
-		}) {
-			return false
-		}
-	}
-	return true
+	sort.Strings(parts)
+	return strings.Join(parts, ";")
 }
 
 type ruleLink struct {
