@@ -213,25 +213,33 @@ func newPodCtx(v *podView) *podCtx {
 // Effective values: the container's own field wins; otherwise the pod's.
 // The second result is the field path the value came from ("" if unset).
 
-func (c *ctr) runAsUser(p *podCtx) (*int64, string) {
+// source is where an effective value comes from; path renders its field
+// path only when a finding needs it.
+type source struct {
+	base, field string
+}
+
+func (s source) path() string { return s.base + ".securityContext." + s.field }
+
+func (c *ctr) runAsUser(p *podCtx) (*int64, source) {
 	if c.sc != nil && c.sc.RunAsUser != nil {
-		return c.sc.RunAsUser, c.path + ".securityContext.runAsUser"
+		return c.sc.RunAsUser, source{c.path, "runAsUser"}
 	}
-	return p.psc.RunAsUser, p.path + ".securityContext.runAsUser"
+	return p.psc.RunAsUser, source{p.path, "runAsUser"}
 }
 
-func (c *ctr) runAsGroup(p *podCtx) (*int64, string) {
+func (c *ctr) runAsGroup(p *podCtx) (*int64, source) {
 	if c.sc != nil && c.sc.RunAsGroup != nil {
-		return c.sc.RunAsGroup, c.path + ".securityContext.runAsGroup"
+		return c.sc.RunAsGroup, source{c.path, "runAsGroup"}
 	}
-	return p.psc.RunAsGroup, p.path + ".securityContext.runAsGroup"
+	return p.psc.RunAsGroup, source{p.path, "runAsGroup"}
 }
 
-func (c *ctr) runAsNonRoot(p *podCtx) (*bool, string) {
+func (c *ctr) runAsNonRoot(p *podCtx) (*bool, source) {
 	if c.sc != nil && c.sc.RunAsNonRoot != nil {
-		return c.sc.RunAsNonRoot, c.path + ".securityContext.runAsNonRoot"
+		return c.sc.RunAsNonRoot, source{c.path, "runAsNonRoot"}
 	}
-	return p.psc.RunAsNonRoot, p.path + ".securityContext.runAsNonRoot"
+	return p.psc.RunAsNonRoot, source{p.path, "runAsNonRoot"}
 }
 
 func valueNote(v *int64) string {
@@ -428,12 +436,14 @@ func checkRunAsRoot(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		var f *kubeharden.Finding
-		uid, uidPath := c.runAsUser(p)
-		nonRoot, nrPath := c.runAsNonRoot(p)
+		uid, uidSrc := c.runAsUser(p)
+		nonRoot, nrSrc := c.runAsNonRoot(p)
 		switch {
 		case uid != nil && *uid == 0:
+			uidPath := uidSrc.path()
 			f = s.fail(r, "container "+c.String()+" runs as UID 0 (root)", uidPath, "set "+uidPath+" to a non-zero UID (above 10000) and runAsNonRoot: true")
 		case nonRoot != nil && !*nonRoot && uid == nil:
+			nrPath := nrSrc.path()
 			f = s.fail(r, "container "+c.String()+" sets runAsNonRoot: false, so the image may run it as root", nrPath, "set "+nrPath+": true")
 		}
 		if f != nil && userNS {
@@ -446,7 +456,8 @@ func checkRunAsRoot(s *scanner, r *kubeharden.Rule, p *podCtx) {
 func checkRootGroup(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
-		if gid, fp := c.runAsGroup(p); gid != nil && *gid == 0 {
+		if gid, src := c.runAsGroup(p); gid != nil && *gid == 0 {
+			fp := src.path()
 			s.fail(r, "container "+c.String()+" runs with GID 0 (root group)", fp, "set "+fp+" to a non-zero GID")
 		}
 	}

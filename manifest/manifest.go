@@ -124,8 +124,12 @@ func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeha
 		return nil, nil
 	}
 	o.kind = d.Meta.Kind
-	s := scanner{}
-	s.findings = decode.ProblemFindings("manifest", d, problems)
+	// One allocation for the usual number of findings (about one per
+	// rule, a few more per extra container).
+	s := scanner{findings: make([]kubeharden.Finding, 0, len(problems)+len(podChecks)+16)}
+	if len(problems) > 0 {
+		s.findings = append(s.findings, decode.ProblemFindings("manifest", d, problems)...)
+	}
 	s.run(o)
 	if !opts.IgnoreAnnotation {
 		suppress(o.meta.Annotations, s.findings)
