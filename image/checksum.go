@@ -691,8 +691,9 @@ func copyCtx(ctx context.Context, w io.Writer, r io.Reader, buf []byte) (int64, 
 	}
 }
 
+// cleanName drops leading "./". Backslashes stay: on POSIX systems they
+// are ordinary file-name characters (sha512sum escapes them as "\\").
 func cleanName(n string) string {
-	n = strings.ReplaceAll(n, "\\", "/")
 	for strings.HasPrefix(n, "./") {
 		n = n[2:]
 	}
