@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -64,17 +65,22 @@ func sortErrors(l ErrorList) {
 }
 
 // Names returns the profile names `apparmor_parser -N` prints for the
-// file, in its order (sorted bytewise, namespaced names last).
+// file, in its order: by namespace (none first), then by name.
 func (f *File) Names() []string {
-	var plain, ns []string
+	type key struct{ ns, name, full string }
+	var keys []key
 	var walk func(p *Profile)
 	walk = func(p *Profile) {
-		n := p.FullName()
-		if len(n) > 0 && n[0] == ':' {
-			ns = append(ns, n)
-		} else {
-			plain = append(plain, n)
+		root := p
+		for root.Parent != nil {
+			root = root.Parent
 		}
+		full := p.FullName()
+		name := full
+		if root.Namespace != "" {
+			name = strings.TrimPrefix(full, ":"+root.Namespace+"://")
+		}
+		keys = append(keys, key{root.Namespace, name, full})
 		for _, c := range p.Children() {
 			walk(c)
 		}
@@ -82,9 +88,17 @@ func (f *File) Names() []string {
 	for _, p := range f.Profiles() {
 		walk(p)
 	}
-	sort.Strings(plain)
-	sort.Strings(ns)
-	return append(plain, ns...)
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].ns != keys[j].ns {
+			return keys[i].ns < keys[j].ns
+		}
+		return keys[i].name < keys[j].name
+	})
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.full
+	}
+	return out
 }
 
 // Lookup finds the profile (top-level, child or hat) whose -N name is name,
