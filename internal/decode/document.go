@@ -515,6 +515,10 @@ func yamlErrLine(err error) int {
 func cleanYAMLErr(err error) string {
 	s := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
 	s = strings.TrimPrefix(s, "yaml: ")
+	// The caller reports the absolute line; drop go-yaml's relative one.
+	if m := reYAMLLine.FindStringIndex(s); m != nil && m[0] == 0 {
+		s = strings.TrimSpace(s[m[1]:])
+	}
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
