@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Component names a control-plane component.
@@ -49,9 +50,75 @@ const (
 	kMap                    // key=bool map: pairs merge, last per key wins
 )
 
-// flagSpecs are the flags whose kind matters for parsing and evaluation.
-// Flags not listed are read as scalars taking a value.
-var flagSpecs = map[Component]map[string]flagKind{
+// valueFlags are scalar flags that take a value, per component; with the
+// kinds in flagKinds they let "--flag value" be read exactly as pflag does.
+var valueFlags = map[Component]string{
+	APIServer: "advertise-address secure-port bind-address token-auth-file kubelet-client-certificate kubelet-client-key " +
+		"kubelet-certificate-authority authorization-config authentication-config authorization-policy-file " +
+		"authorization-webhook-config-file authorization-webhook-version authorization-webhook-cache-authorized-ttl " +
+		"authorization-webhook-cache-unauthorized-ttl admission-control-config-file audit-log-path audit-log-maxage " +
+		"audit-log-maxbackup audit-log-maxsize audit-policy-file audit-log-format audit-log-mode audit-webhook-config-file " +
+		"audit-webhook-mode audit-log-version audit-webhook-version request-timeout service-account-signing-key-file " +
+		"service-account-max-token-expiration etcd-certfile etcd-keyfile etcd-cafile etcd-prefix tls-cert-file " +
+		"tls-private-key-file tls-min-version client-ca-file encryption-provider-config service-cluster-ip-range " +
+		"service-node-port-range proxy-client-cert-file proxy-client-key-file requestheader-client-ca-file cert-dir " +
+		"runtime-config emulated-version cloud-provider cloud-config min-request-timeout max-requests-inflight " +
+		"max-mutating-requests-inflight storage-backend storage-media-type default-not-ready-toleration-seconds " +
+		"default-unreachable-toleration-seconds oidc-issuer-url oidc-client-id oidc-username-claim oidc-username-prefix " +
+		"oidc-groups-claim oidc-groups-prefix oidc-ca-file event-ttl endpoint-reconciler-type external-hostname " +
+		"shutdown-delay-duration goaway-chance livez-grace-period tracing-config-file egress-selector-config-file " +
+		"authentication-token-webhook-config-file authentication-token-webhook-cache-ttl kubelet-timeout " +
+		"delete-collection-workers watch-cache-sizes etcd-compaction-interval etcd-healthcheck-timeout " +
+		"apiserver-count lease-reuse-duration-seconds peer-ca-file peer-advertise-ip peer-advertise-port",
+	ControllerManager: "bind-address secure-port kubeconfig authentication-kubeconfig authorization-kubeconfig client-ca-file " +
+		"cluster-cidr cluster-name cluster-signing-cert-file cluster-signing-key-file cluster-signing-duration root-ca-file " +
+		"service-account-private-key-file terminated-pod-gc-threshold requestheader-client-ca-file service-cluster-ip-range " +
+		"node-cidr-mask-size cert-dir tls-cert-file tls-private-key-file tls-min-version node-monitor-grace-period " +
+		"node-monitor-period cloud-provider cloud-config leader-elect-lease-duration leader-elect-renew-deadline " +
+		"leader-elect-retry-period leader-elect-resource-lock leader-elect-resource-name leader-elect-resource-namespace " +
+		"kube-api-qps kube-api-burst kube-api-content-type concurrent-deployment-syncs concurrent-replicaset-syncs " +
+		"concurrent-service-syncs concurrent-gc-syncs master horizontal-pod-autoscaler-sync-period",
+	Scheduler: "bind-address secure-port kubeconfig authentication-kubeconfig authorization-kubeconfig config cert-dir " +
+		"client-ca-file tls-cert-file tls-private-key-file tls-min-version master write-config-to kube-api-qps " +
+		"kube-api-burst kube-api-content-type leader-elect-lease-duration leader-elect-renew-deadline " +
+		"leader-elect-retry-period leader-elect-resource-lock leader-elect-resource-name leader-elect-resource-namespace " +
+		"requestheader-client-ca-file pod-max-in-unschedulable-pods-duration",
+	Etcd: "name data-dir wal-dir listen-peer-urls advertise-client-urls initial-advertise-peer-urls " +
+		"initial-cluster initial-cluster-state initial-cluster-token cert-file key-file trusted-ca-file peer-cert-file " +
+		"peer-key-file peer-trusted-ca-file config-file snapshot-count listen-metrics-urls quota-backend-bytes " +
+		"heartbeat-interval election-timeout log-level logger log-outputs auto-compaction-retention " +
+		"auto-compaction-mode max-request-bytes tls-min-version tls-max-version discovery metrics " +
+		"experimental-watch-progress-notify-interval watch-progress-notify-interval max-snapshots max-wals",
+}
+
+// commonValueFlags take a value on every Kubernetes component.
+const commonValueFlags = "v vmodule log-flush-frequency logging-format log-text-info-buffer-size log-json-info-buffer-size " +
+	"show-hidden-metrics-for-version allow-metric-labels allow-metric-labels-manifest"
+
+// flagSpecs are the flags whose kind matters for parsing and evaluation,
+// built on first use. Flags not listed are read heuristically (a value is
+// taken only when the next element does not look like a flag).
+var flagSpecs = sync.OnceValue(func() map[Component]map[string]flagKind {
+	specs := map[Component]map[string]flagKind{}
+	for comp, kinds := range flagKinds {
+		m := make(map[string]flagKind, len(kinds)+64)
+		names := valueFlags[comp]
+		if comp != Etcd {
+			names += " " + commonValueFlags
+		}
+		for _, n := range strings.Fields(names) {
+			m[n] = kString
+		}
+		for n, k := range kinds {
+			m[n] = k
+		}
+		specs[comp] = m
+	}
+	return specs
+})
+
+// flagKinds are the non-scalar and boolean flags per component.
+var flagKinds = map[Component]map[string]flagKind{
 	APIServer: {
 		"anonymous-auth": kBool, "profiling": kBool, "contention-profiling": kBool,
 		"service-account-lookup": kBool, "service-account-extend-token-expiration": kBool,
@@ -103,12 +170,14 @@ var flagSpecs = map[Component]map[string]flagKind{
 		"client-crl-file": kString, "peer-crl-file": kString, "enable-v2": kBool,
 		"experimental-initial-corrupt-check": kBool, "initial-corrupt-check": kBool,
 		"experimental-enable-distributed-tracing": kBool, "self-signed-cert-validity": kString,
-		"cipher-suites": kList, "listen-client-urls": kString,
+		"cipher-suites": kList, "listen-client-urls": kString, "enable-log-rotation": kBool,
+		"experimental-peer-skip-client-san-verification": kBool, "peer-skip-client-san-verification": kBool,
+		"socket-reuse-port": kBool, "socket-reuse-address": kBool, "unsafe-no-fsync": kBool,
 	},
 }
 
 func (c Component) kind(name string) (flagKind, bool) {
-	k, ok := flagSpecs[c][name]
+	k, ok := flagSpecs()[c][name]
 	return k, ok
 }
 
