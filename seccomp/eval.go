@@ -22,15 +22,16 @@ var (
 )
 
 // Target describes where a profile runs. The zero value is containerd on
-// amd64 with Docker's default capabilities and a current kernel.
+// amd64 with containerd's default capabilities and a current kernel.
 type Target struct {
 	// Runtime decodes the profile; "" means containerd.
 	Runtime Runtime
 	// Arch is the native architecture (SCMP_ARCH_*, moby native name or
 	// GOARCH); "" means SCMP_ARCH_X86_64.
 	Arch specs.Arch
-	// Caps is the container's bounding set; nil means DefaultCaps(). Use an
-	// empty non-nil slice for no capabilities.
+	// Caps is the container's bounding set; nil means the runtime's
+	// default set (DefaultCapsFor). Use an empty non-nil slice for no
+	// capabilities.
 	Caps []string
 	// Kernel is the host kernel; the zero value means a current kernel
 	// that meets every minKernel condition.
@@ -47,7 +48,7 @@ func (t Target) normalize() Target {
 		t.Arch = a
 	}
 	if t.Caps == nil {
-		t.Caps = DefaultCaps()
+		t.Caps = DefaultCapsFor(t.Runtime)
 	}
 	return t
 }

@@ -9,14 +9,15 @@ import (
 )
 
 // Options configures Scan. The zero value analyses the profile for every
-// modelled runtime (containerd, CRI-O, Docker) on amd64 with Docker's
+// modelled runtime (containerd, CRI-O, Docker) on amd64 with each runtime's
 // default capabilities and a current kernel.
 type Options struct {
 	// Runtimes to analyse for, one report each; nil means Runtimes().
 	Runtimes []Runtime
 	// Arch is the node architecture ("" means SCMP_ARCH_X86_64).
 	Arch specs.Arch
-	// Caps is the container's capability set; nil means DefaultCaps().
+	// Caps is the container's capability set; nil means each runtime's
+	// default set (DefaultCapsFor).
 	Caps []string
 	// Kernel is the node kernel; zero means a current kernel.
 	Kernel KernelVersion

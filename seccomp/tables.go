@@ -175,6 +175,20 @@ var validCaps = map[string]bool{
 	"CAP_CHECKPOINT_RESTORE": true,
 }
 
+// DefaultCapsFor returns the capabilities the runtime grants a container
+// by default: Docker's and containerd's 14, or CRI-O's 9 (crio.conf
+// default_capabilities, which leaves out MKNOD, NET_RAW, SETFCAP,
+// SYS_CHROOT and AUDIT_WRITE).
+func DefaultCapsFor(r Runtime) []string {
+	if r == RuntimeCRIO {
+		return []string{
+			"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID",
+			"CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_KILL",
+		}
+	}
+	return DefaultCaps()
+}
+
 // DefaultCaps is the capability set Docker and containerd grant a container
 // by default (moby's and containerd's default bounding set).
 func DefaultCaps() []string {
