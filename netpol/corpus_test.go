@@ -11,8 +11,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	kubeharden "github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/internal/testutil"
 )
+
+// loadInputErrors loads dir and returns the model and the raw input errors.
+func loadInputErrors(t testing.TB, dir string) (*Model, []*kubeharden.InputError) {
+	t.Helper()
+	var inputs []Input
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.IsDir() || (filepath.Ext(e.Name()) != ".yaml" && filepath.Ext(e.Name()) != ".yml" && filepath.Ext(e.Name()) != ".json") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		inputs = append(inputs, Input{Source: filepath.Join(dir, e.Name()), Data: data})
+	}
+	return Load(context.Background(), inputs...)
+}
 
 // loadDir loads every regular file under dir (recursively) as one model.
 func loadDir(t testing.TB, opts Options, dir string) (*Model, []string) {

@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -94,6 +95,12 @@ func newPolicy(raw *networkingv1.NetworkPolicy, o Origin, d *decode.Document) (*
 
 func (m *Model) addDocument(d *decode.Document, seen map[string]int) []*kubeharden.InputError {
 	o := Origin{Source: d.Source, Document: d.Index, Line: d.Line}
+	if d.Meta.Kind == "" && d.Item >= 0 {
+		// Items of API list responses (PodList, NamespaceList, ...) carry
+		// no kind of their own; internal/decode does not hand down the
+		// list's kind, so infer it from the item's shape.
+		d.Meta.APIVersion, d.Meta.Kind = inferItemKind(d)
+	}
 	group, _, _ := strings.Cut(d.Meta.APIVersion, "/")
 	if !strings.Contains(d.Meta.APIVersion, "/") {
 		group = ""
@@ -122,6 +129,11 @@ func (m *Model) addDocument(d *decode.Document, seen map[string]int) []*kubehard
 			return []*kubeharden.InputError{asInputError(d, err)}
 		}
 		p := podFromSpec(ns, obj.Name, "Pod", obj.Labels, &obj.Spec, o)
+		for _, ref := range obj.OwnerReferences {
+			if ref.Controller != nil && *ref.Controller {
+				p.Owner = ref.Kind + "/" + ref.Name
+			}
+		}
 		for _, s := range append([]string{obj.Status.PodIP}, podIPs(obj.Status.PodIPs)...) {
 			if a, err := netip.ParseAddr(s); err == nil && !containsAddr(p.IPs, a) {
 				p.IPs = append(p.IPs, a.Unmap())
@@ -287,4 +299,32 @@ func asInputError(d *decode.Document, err error) *kubeharden.InputError {
 		return ie
 	}
 	return d.Error(err, "")
+}
+
+// inferItemKind classifies a kind-less List item by shape: a spec with
+// containers is a Pod, a spec with podSelector a NetworkPolicy, and an
+// object with Namespace finalizers or phase a Namespace.
+func inferItemKind(d *decode.Document) (apiVersion, kind string) {
+	var probe struct {
+		Spec *struct {
+			Containers  []json.RawMessage `json:"containers"`
+			PodSelector json.RawMessage   `json:"podSelector"`
+			Finalizers  []string          `json:"finalizers"`
+		} `json:"spec"`
+		Status *struct {
+			Phase string `json:"phase"`
+		} `json:"status"`
+	}
+	if err := json.Unmarshal(d.JSON, &probe); err != nil {
+		return "", ""
+	}
+	switch {
+	case probe.Spec != nil && len(probe.Spec.Containers) > 0:
+		return "v1", "Pod"
+	case probe.Spec != nil && probe.Spec.PodSelector != nil:
+		return "networking.k8s.io/v1", "NetworkPolicy"
+	case probe.Spec != nil && len(probe.Spec.Finalizers) > 0, probe.Status != nil && (probe.Status.Phase == "Active" || probe.Status.Phase == "Terminating"):
+		return "v1", "Namespace"
+	}
+	return "", ""
 }

@@ -65,8 +65,25 @@ type Pod struct {
 	HostNetwork bool
 	// Ports are the ports of spec.containers (init containers are not
 	// looked at, as in kube-network-policies).
-	Ports  []ContainerPort
+	Ports []ContainerPort
+	// Owner is the controller owning a Pod object, "Kind/name" (from
+	// metadata.ownerReferences), empty otherwise.
+	Owner  string
 	Origin Origin
+}
+
+// Workload names the pod's owner the way netpol-analyzer groups pods:
+// "ns/owner[Kind]" for controlled Pods, "ns/name[Kind]" otherwise (Kind
+// "Pod" for bare pods).
+func (p *Pod) Workload() string {
+	if k, n, ok := strings.Cut(p.Owner, "/"); ok {
+		return p.Namespace + "/" + n + "[" + k + "]"
+	}
+	kind := p.Kind
+	if kind == "" {
+		kind = "Pod"
+	}
+	return p.Namespace + "/" + p.Name + "[" + kind + "]"
 }
 
 // ID names the pod: "ns/name" for Pod objects, "ns/name[Kind]" for workload
