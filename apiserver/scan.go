@@ -90,6 +90,15 @@ func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, error)
 	var reports []kubeharden.Report
 	var pods []podInput
 	for _, d := range docs {
+		if d.Meta.Kind == "Pod" {
+			if _, _, err := decodePod(d); err != nil {
+				var ie *kubeharden.InputError
+				if errors.As(err, &ie) {
+					errs = append(errs, ie)
+				}
+				continue
+			}
+		}
 		switch inputKind(d) {
 		case "Pod":
 			pod, problems, _ := decodePod(d)
