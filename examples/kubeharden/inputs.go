@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +65,7 @@ func collectInputs(paths []string) ([]input, []*kubeharden.InputError) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && candidate(path) {
+			if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") && candidate(path) {
 				found = append(found, path)
 			}
 			return nil
@@ -78,6 +79,17 @@ func collectInputs(paths []string) ([]input, []*kubeharden.InputError) {
 		}
 	}
 	return out, errs
+}
+
+// skipWalked reports whether a file found by walking should be left out
+// after reading: YAML without any Kubernetes object (Helm values, CI
+// configuration) and Go/Helm templates, which are not YAML until rendered.
+// Files named on the command line are never skipped.
+func skipWalked(t inputType, data []byte) bool {
+	if t != typeKubernetes {
+		return false
+	}
+	return !looksLikeKubernetes(data) || (bytes.Contains(data, []byte("{{")) && bytes.Contains(data, []byte("}}")))
 }
 
 // candidate reports whether a file found by walking may hold a supported

@@ -251,6 +251,9 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 		}
 		files[i].data = data
 		kind := detectType(in.source, data)
+		if !in.explicit && skipWalked(kind, data) {
+			return
+		}
 		switch kind {
 		case typeKubernetes:
 			frames, ferrs := decode.Frames(data, in.source, decode.Options{MaxStreamBytes: s.maxBytes})
@@ -284,7 +287,7 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 	parallel(ctx, s.jobs, len(units), func(k int) {
 		u := units[k]
 		fr := files[u.file].frames[u.frame]
-		emit(scanFrame(u.file, fr, s))
+		emit(scanFrame(u.file, fr, s, inputs[u.file].explicit))
 	})
 
 	// NetworkPolicy lint needs every manifest of the scan at once.

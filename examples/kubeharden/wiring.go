@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 
@@ -84,7 +85,7 @@ func (s *settings) manifestOptions() manifest.Options {
 
 // scanFrame decodes one framed document and hands each object to the
 // analyzer of its kind.
-func scanFrame(file int, fr decode.Frame, s *settings) outcome {
+func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 	o := outcome{file: file, doc: fr.Index}
 	docs, errs := fr.Decode()
 	o.errs = append(o.errs, errs...)
@@ -112,7 +113,8 @@ func scanFrame(file int, fr decode.Frame, s *settings) outcome {
 		}
 		if s.compat == "kubesec" || d.Meta.Kind != "NetworkPolicy" {
 			r, err := manifest.ScanDocument(d, s.manifestOptions())
-			if err != nil {
+			if err != nil && (explicit || !errors.Is(err, manifest.ErrMissingKind)) {
+				// Walked files may hold non-Kubernetes YAML documents.
 				o.errs = append(o.errs, err)
 			}
 			if r != nil {

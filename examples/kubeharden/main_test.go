@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const privilegedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+    securityContext:
+      privileged: true
+`
+
+const cleanPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ok
+spec:
+  automountServiceAccountToken: false
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 20000
+    runAsGroup: 20000
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: c
+    image: nginx:1.27
+    securityContext:
+      allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
+      capabilities: {drop: [ALL]}
+`
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"no command", "", nil, exitUsage},
+		{"unknown command", "", []string{"frobnicate"}, exitUsage},
+		{"no path", "", []string{"scan"}, exitUsage},
+		{"bad format", "", []string{"scan", "--format", "yaml", "-"}, exitUsage},
+		{"bad severity", "", []string{"scan", "--fail-on", "severe", "-"}, exitUsage},
+		{"unknown rule pattern", "", []string{"scan", "--disable", "manifest/NoSuchRule", "-"}, exitUsage},
+		{"missing file", "", []string{"scan", "/does/not/exist.yaml"}, exitUsage},
+		{"privileged fails the default policy", privilegedPod, []string{"scan", "-"}, exitPolicy},
+		{"fail-on none passes", privilegedPod, []string{"scan", "--fail-on", "none", "-"}, exitClean},
+		{"flags after the path", privilegedPod, []string{"scan", "-", "--fail-on", "none"}, exitClean},
+		{"disabling the rule passes", privilegedPod, []string{"scan", "--disable", "manifest/PrivilegedContainer", "--fail-on", "critical", "-"}, exitClean},
+		{"min-score fails", cleanPod, []string{"scan", "--fail-on", "none", "--min-score", "100", "-"}, exitPolicy},
+		{"clean pod passes", cleanPod, []string{"scan", "--fail-on", "high", "-"}, exitClean},
+		{"unparseable document is an input error", "kind: Pod\nspec: [\n", []string{"scan", "--fail-on", "none", "-"}, exitUsage},
+		{"version", "", []string{"version"}, exitClean},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.stdin, tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+		})
+	}
+}
+
+func TestScanSamplesAllFormats(t *testing.T) {
+	dir := filepath.Join("..", "testdata")
+	for _, f := range []string{"text", "json", "kubesec", "sarif", "junit", "patch"} {
+		code, out, stderr := runCLI(t, "", "scan", "--format", f, "--color", "never", dir)
+		assert.Equal(t, exitUsage, code, "the samples contain a broken document: %s", stderr)
+		assert.NotEmpty(t, out, f)
+	}
+	code, out, _ := runCLI(t, "", "scan", "--format", "json", dir)
+	require.Equal(t, exitUsage, code)
+	var got struct {
+		Reports []struct {
+			Source, Object string
+			Score          int
+		}
+		Errors []struct {
+			Source   string
+			Document int
+			Line     int
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	kinds := map[string]bool{}
+	for _, r := range got.Reports {
+		kinds[filepath.Ext(r.Source)] = true
+		if r.Object == "Deployment/legacy-billing.payments" {
+			assert.Less(t, r.Score, -50)
+		}
+		if r.Object == "Deployment/storefront.shop" {
+			assert.Greater(t, r.Score, 10)
+		}
+	}
+	assert.True(t, kinds[".yaml"] && kinds[".json"] && kinds[".apparmor"] && kinds[""], "manifests, seccomp, AppArmor and the Dockerfile are all scanned: %v", kinds)
+	require.Len(t, got.Errors, 1)
+	assert.Equal(t, 2, got.Errors[0].Document)
+	assert.Greater(t, got.Errors[0].Line, 30, "the error names the line in the file")
+}
+
+func TestBadDocumentDoesNotStopTheRest(t *testing.T) {
+	in := privilegedPod + "---\nkind: [broken\n---\n" + cleanPod
+	code, out, _ := runCLI(t, in, "scan", "--format", "json", "--fail-on", "none", "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, out, `"Pod/p.default"`)
+	assert.Contains(t, out, `"Pod/ok.default"`)
+	assert.Contains(t, out, `"document": 1`)
+}
+
+func TestCompatKubesec(t *testing.T) {
+	code, out, stderr := runCLI(t, privilegedPod, "scan", "--compat", "kubesec", "--format", "kubesec", "--fail-on", "none", "-")
+	require.Equal(t, exitClean, code, stderr)
+	var got []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Len(t, got, 1)
+	assert.Equal(t, "Pod/p.default", got[0]["object"])
+	assert.Equal(t, "STDIN", got[0]["fileName"])
+	crit := got[0]["scoring"].(map[string]any)["critical"].([]any)
+	assert.Equal(t, "Privileged", crit[0].(map[string]any)["id"])
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(privilegedPod), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("failOn: critical\nrules:\n  disable: [manifest/PrivilegedContainer]\n"), 0o644))
+	code, out, stderr := runCLI(t, "", "scan", dir)
+	assert.Equal(t, exitClean, code, stderr)
+	assert.NotContains(t, out, "PrivilegedContainer")
+	// --no-config ignores it.
+	code, _, _ = runCLI(t, "", "scan", "--no-config", dir)
+	assert.Equal(t, exitPolicy, code)
+	// A misspelt key is an error, not a silently weaker gate.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("failon: critical\n"), 0o644))
+	code, _, stderr = runCLI(t, "", "scan", dir)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "failon")
+}
+
+func TestInputsAreNotModified(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "pod.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(privilegedPod), 0o644))
+	before, _ := os.Stat(p)
+	runCLI(t, "", "scan", "--format", "patch", dir)
+	after, _ := os.Stat(p)
+	data, _ := os.ReadFile(p)
+	assert.Equal(t, privilegedPod, string(data))
+	assert.Equal(t, before.ModTime(), after.ModTime())
+}
+
+func TestRulesCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "", "rules")
+	require.Equal(t, exitClean, code)
+	for _, pkg := range []string{"manifest/", "kubelet/", "apiserver/", "netpol/", "seccomp/", "apparmor/", "audit/", "image/"} {
+		assert.Contains(t, out, pkg)
+	}
+	code, out, _ = runCLI(t, "", "rules", "--format", "json")
+	require.Equal(t, exitClean, code)
+	var rules []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rules))
+	ids := map[string]bool{}
+	for _, r := range rules {
+		id := r["id"].(string)
+		assert.False(t, ids[id], "duplicate rule ID %s", id)
+		ids[id] = true
+	}
+}
+
+// The rule reference in docs/rules.md is generated from the catalogues;
+// regenerate with: go run ./examples/kubeharden rules --format markdown > docs/rules.md
+func TestRuleReferenceUpToDate(t *testing.T) {
+	code, out, _ := runCLI(t, "", "rules", "--format", "markdown")
+	require.Equal(t, exitClean, code)
+	want, err := os.ReadFile(filepath.Join("..", "..", "docs", "rules.md"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out, "docs/rules.md is stale: run go run ./examples/kubeharden rules --format markdown > docs/rules.md")
+}
+
+func TestRuleMatches(t *testing.T) {
+	assert.True(t, ruleMatches("manifest/HostPort", "manifest/HostPort"))
+	assert.True(t, ruleMatches("manifest/*", "manifest/HostPort"))
+	assert.True(t, ruleMatches("manifest", "manifest/HostPort"))
+	assert.True(t, ruleMatches("manifest/Host*", "manifest/HostPort"))
+	assert.False(t, ruleMatches("manifest/Host", "manifest/HostPort"))
+	assert.False(t, ruleMatches("kubelet", "manifest/HostPort"))
+}
+
+func TestNetpolAndAuditCommands(t *testing.T) {
+	dir := t.TempDir()
+	np := `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx:1.27, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec: {containers: [{name: c, image: curl:8}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: 80}]
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "np.yaml"), []byte(np), 0o644))
+	code, out, stderr := runCLI(t, "", "netpol", "eval", "--from", "shop/client", "--to", "shop/web", "--port", "80/TCP", dir)
+	assert.Equal(t, exitClean, code, stderr)
+	assert.Contains(t, out, "allowed")
+	code, out, _ = runCLI(t, "", "netpol", "eval", "--from", "shop/client", "--to", "shop/web", "--port", "81/TCP", dir)
+	assert.Equal(t, exitPolicy, code)
+	assert.Contains(t, out, "denied")
+	code, out, stderr = runCLI(t, "", "netpol", "matrix", "--format", "csv", dir)
+	assert.Equal(t, exitClean, code, stderr)
+	assert.Contains(t, out, "shop/client")
+
+	policy := "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "audit.yaml"), []byte(policy), 0o644))
+	code, out, stderr = runCLI(t, "", "audit", "coverage", filepath.Join(dir, "audit.yaml"))
+	assert.Equal(t, exitClean, code, stderr)
+	assert.Contains(t, out, "Metadata")
+}
+
+func TestVerifyCommand(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kubectl")
+	require.NoError(t, os.WriteFile(bin, []byte("binary"), 0o755))
+	// sha512 of "binary"
+	sum := "6a0d84ba3bbca6c3d47e42fc5f0e2e1b8d7d6f5c1e8f8b1b0f1a5a0e6c5f4e0b1d3b2b3f9f2a5c8e2d1a0f7e6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "SUMS"), []byte(sum+"  kubectl\n"), 0o644))
+	code, out, _ := runCLI(t, "", "verify", "--sums", filepath.Join(dir, "SUMS"), bin)
+	assert.Equal(t, exitPolicy, code, "a wrong digest fails")
+	assert.NotEmpty(t, out)
+}
