@@ -69,9 +69,13 @@ type analysis struct {
 const maxPerRule = 100
 
 func (a *analysis) add(f kubeharden.Finding, off int) {
-	if off >= 0 {
+	switch {
+	case off >= 0:
 		f.Position = a.p.position(off)
-	} else {
+	case off <= -2:
+		f.Position = a.p.position(-off - 2)
+		f.Position.Exact = false
+	default:
 		f.Position = kubeharden.Position{File: a.p.Source}
 	}
 	a.findings = append(a.findings, f)
@@ -96,12 +100,28 @@ func (a *analysis) pass(r kubeharden.Rule, path, format string, args ...any) {
 	a.add(r.Pass(fmt.Sprintf(format, args...), path), -1)
 }
 
-func (a *analysis) topOff(key string) int {
-	if off, ok := a.p.offs[key]; ok {
-		return off
+// topOff returns the offset of a top-level field's value; for a missing
+// field, the profile's opening brace marked inexact (see inexact).
+func (a *analysis) topOff(keys ...string) int {
+	for _, key := range keys {
+		if off, ok := a.p.offs[key]; ok {
+			return off
+		}
 	}
-	return 0
+	return a.rootOff()
 }
+
+func (a *analysis) rootOff() int {
+	if off, ok := a.p.offs[""]; ok {
+		return inexact(off)
+	}
+	return -1
+}
+
+// inexact encodes an offset whose position is that of the nearest
+// existing ancestor of what the finding is about: add() decodes it into a
+// Position with Exact false.
+func inexact(off int) int { return -off - 2 }
 
 func offAt(offs []int, i int) int {
 	if i < len(offs) {
@@ -134,7 +154,7 @@ func (a *analysis) validate() {
 	}
 	switch {
 	case p.DefaultAction == "":
-		a.fail(RuleInvalidDefaultAction, 0, "defaultAction", "", "defaultAction is missing")
+		a.fail(RuleInvalidDefaultAction, a.rootOff(), "defaultAction", "", "defaultAction is missing")
 	case !validActions[p.DefaultAction]:
 		a.fail(RuleInvalidDefaultAction, a.topOff("defaultAction"), "defaultAction", "", "defaultAction %q is not a seccomp action", p.DefaultAction)
 	case p.DefaultAction == specs.ActNotify:
@@ -377,7 +397,7 @@ func abs(x int) int {
 func (a *analysis) runtimeChecks() {
 	e, p := a.e, a.p
 	if e.LoadError != nil && !e.Disabled {
-		a.fail(RuleRejectedByRuntime, 0, "", "", "%s refuses the profile: %v", a.t.Runtime, e.LoadError)
+		a.fail(RuleRejectedByRuntime, a.rootOff(), "", "", "%s refuses the profile: %v", a.t.Runtime, e.LoadError)
 	}
 	for _, n := range e.Conflicts {
 		off := -1
@@ -429,10 +449,10 @@ func (a *analysis) runtimeChecks() {
 		a.fail(RuleMissingNativeArch, a.topOff("architectures"), "architectures", "", "architectures %v does not list the target's %s", p.Architectures, native)
 	}
 	if len(e.Arches) > 1 {
-		a.fail(RuleCompatArch, a.topOff("architectures"), "architectures", "", "calls from %v are filtered and reachable besides the native %s", e.Arches[1:], native)
+		a.fail(RuleCompatArch, a.topOff("architectures", "archMap"), "architectures", "", "calls from %v are filtered and reachable besides the native %s", e.Arches[1:], native)
 	}
 	if e.DefaultAction == specs.ActErrno && e.DefaultErrno == 1 {
-		a.fail(RuleEpermDefault, a.topOff("defaultAction"), "defaultErrnoRet", "", "unlisted syscalls fail with EPERM; ENOSYS (38) lets libc fall back from syscalls newer than the profile")
+		a.fail(RuleEpermDefault, a.topOff("defaultErrnoRet", "defaultAction"), "defaultErrnoRet", "", "unlisted syscalls fail with EPERM; ENOSYS (38) lets libc fall back from syscalls newer than the profile")
 	}
 	trace := e.DefaultAction == specs.ActTrace
 	for _, r := range e.Rules {
@@ -512,8 +532,8 @@ func (a *analysis) score() {
 	e, p := a.e, a.p
 	if e.Disabled {
 		off := -1
-		if p.Empty {
-			off = 0
+		if root, ok := p.offs[""]; ok {
+			off = root
 		}
 		a.fail(RuleSeccompDisabled, off, "", "", "%s runs the container without a seccomp filter: the profile has neither defaultAction nor rules", a.t.Runtime)
 	} else {

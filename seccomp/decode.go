@@ -87,6 +87,7 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 			Err: fmt.Errorf("%w: top-level JSON value is %s, want an object", ErrNotProfile, root.kind)}
 	}
 	d := &decoder{p: p}
+	p.offs[""] = root.off
 	d.top(root)
 	p.Empty = len(root.members) == 0
 	p.Dialect = d.detect()

@@ -188,3 +188,17 @@ func TestSyscallTable(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, uint(38), v)
 }
+
+func TestFindingPositions(t *testing.T) {
+	p, err := Parse("pos.json", []byte("\n  {\n \"syscalls\": [\n  {\"names\": [\"read\", \"mmount\"], \"action\": \"SCMP_ACT_ALLOW\"}]}"))
+	require.NoError(t, err)
+	r := Analyze(p, Target{})
+	f, ok := failedFinding(r, RuleInvalidDefaultAction.ID)
+	require.True(t, ok)
+	assert.Equal(t, kubeharden.Position{File: "pos.json", Line: 2, Column: 3, Exact: false}, f.Position, "missing field: nearest ancestor, inexact")
+	f, ok = failedFinding(r, RuleUnknownSyscall.ID)
+	require.True(t, ok)
+	assert.Equal(t, kubeharden.Position{File: "pos.json", Line: 4, Column: 22, Exact: true}, f.Position)
+	assert.Equal(t, "syscalls[0].names[1]", f.Path)
+	assert.Equal(t, `did you mean "mount"?`, f.Fix)
+}
