@@ -361,20 +361,21 @@ func expandExec(e execLine, env map[string]EnvVar) ([]Arg, error) {
 	for k, v := range env {
 		vars[k] = envValue{Value: v.Value, File: v.File, Line: v.Line}
 	}
+	size := 0
 	for _, w := range rest {
+		before := len(argv)
 		if noEnv {
 			argv = append(argv, Arg{Value: w, Origin: flagOrigin()})
-			continue
-		}
-		if len(w) > 1 && w[0] == '$' && w[1] != '{' && w[1] != '$' {
+		} else if len(w) > 1 && w[0] == '$' && w[1] != '{' && w[1] != '$' {
 			name := w[1:]
-			v, ok := env[name]
-			if !ok {
-				continue
-			}
-			parts, _ := splitWords(v.Value, false, true)
-			for _, p := range parts {
-				argv = append(argv, Arg{Value: p, Origin: Origin{Kind: OriginFlag, File: v.File, Line: v.Line, Variable: name, ExecStart: loc}})
+			if v, ok := env[name]; ok {
+				parts, err := splitWords(v.Value, false, true)
+				if err != nil {
+					return nil, inputErr(v.File, v.Line, fmt.Errorf("$%s: %w", name, err))
+				}
+				for _, p := range parts {
+					argv = append(argv, Arg{Value: p, Origin: Origin{Kind: OriginFlag, File: v.File, Line: v.Line, Variable: name, ExecStart: loc}})
+				}
 			}
 		} else {
 			val, used := expandWord(w, vars)
@@ -385,7 +386,10 @@ func expandExec(e execLine, env map[string]EnvVar) ([]Arg, error) {
 			}
 			argv = append(argv, Arg{Value: val, Origin: o})
 		}
-		if len(argv) > MaxArgs {
+		for _, a := range argv[before:] {
+			size += len(a.Value)
+		}
+		if len(argv) > MaxArgs || size > MaxArgvBytes {
 			return nil, inputErr(e.file, e.line, ErrTooManyArgs)
 		}
 	}

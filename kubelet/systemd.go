@@ -17,6 +17,9 @@ const (
 	MaxEnvFileBytes = 1 << 20
 	// MaxArgs bounds the number of argv elements after expansion.
 	MaxArgs = 10000
+	// MaxArgvBytes bounds the total size of the expanded argv (Linux
+	// itself refuses an exec beyond about 2 MiB).
+	MaxArgvBytes = 4 << 20
 )
 
 // Sentinel errors; every error this package returns for an input wraps one
@@ -28,7 +31,7 @@ var (
 	ErrNoExecStart = errors.New("the kubelet unit has no ExecStart= command")
 	ErrExecStart   = errors.New("invalid ExecStart=")
 	ErrNoUnit      = errors.New("kubelet.service unit not found")
-	ErrTooManyArgs = errors.New("command line exceeds the argument budget")
+	ErrTooManyArgs = errors.New("command line exceeds the argument count or size budget")
 )
 
 // Directive is one "Key=Value" assignment of a unit file, after line
@@ -104,18 +107,19 @@ func ParseUnit(source string, data []byte) (*Unit, error) {
 		if !inCont {
 			contLine = lineNo
 		}
-		cont.WriteString(raw)
-		s := cont.String()
-		if endsWithEscape(s) {
-			cont.Reset()
-			cont.WriteString(s[:len(s)-1])
+		// The joined text ends where raw ends, so the escape test looks at
+		// raw only: joining stays linear in the file size.
+		if endsWithEscape(raw) {
+			cont.WriteString(raw[:len(raw)-1])
 			cont.WriteByte(' ')
 			inCont = true
 			if rest != "" {
 				continue
 			}
-			s = cont.String()
+		} else {
+			cont.WriteString(raw)
 		}
+		s := cont.String()
 		cont.Reset()
 		inCont = false
 		s = strings.TrimSpace(s)

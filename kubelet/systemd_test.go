@@ -278,3 +278,18 @@ func TestFindServicePriorityAndDropInOrder(t *testing.T) {
 	_, _, err = FindService(fstest.MapFS{}, "kubelet.service")
 	assert.ErrorIs(t, err, ErrNoUnit)
 }
+
+func TestHostileUnitsStayBounded(t *testing.T) {
+	// 300k continuation lines: joining must stay linear.
+	src := "[Service]\nExecStart=/k " + strings.Repeat("a\\\n", 300000) + "\n"
+	u, err := ParseUnit("big.conf", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, u.Directives, 1)
+
+	// a 1 MiB variable expanded many times hits the argv size budget
+	big := "A=" + strings.Repeat("x", 1<<20-16) + "\n"
+	_, err = build(t, map[string]string{"unit": "[Service]\nEnvironmentFile=/env\nExecStart=/k" + strings.Repeat(" ${A}", 50) + "\n"}, map[string]string{"/env": big})
+	require.ErrorIs(t, err, ErrTooManyArgs)
+	_, err = build(t, map[string]string{"unit": "[Service]\nEnvironment=\"A=" + strings.Repeat("w ", MaxArgs+10) + "\"\nExecStart=/k $A\n"}, nil)
+	require.ErrorIs(t, err, ErrTooManyArgs)
+}
