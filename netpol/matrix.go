@@ -79,6 +79,9 @@ func (x *ConnMatrix) Index(name string) int {
 // every pod and the external ranges of opts. It honours the model's
 // Options and returns ctx.Err() when cancelled.
 func Matrix(ctx context.Context, m *Model, opts MatrixOptions) (*ConnMatrix, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	b := &matrixBuilder{m: m, ctx: ctx}
 	if err := b.collect(opts); err != nil {
 		return nil, err
