@@ -211,6 +211,7 @@ func (e *Effective) finding(r kubeharden.Rule, pass bool, v Value, msg, fix stri
 			p = "--" + s.flag
 		}
 	}
+	msg += e.kubeBenchNote(v)
 	if pass {
 		f = r.Pass(msg, p)
 	} else {
@@ -224,6 +225,47 @@ func (e *Effective) finding(r kubeharden.Rule, pass bool, v Value, msg, fix stri
 		}
 	}
 	return f
+}
+
+// kubeBenchConfigPaths are the files kube-bench tries, in order, as the
+// kubelet config ($kubeletconf); it never follows --config (cis.md 9.1).
+var kubeBenchConfigPaths = []string{
+	"/etc/kubernetes/kubelet-config.yaml", "/etc/kubernetes/kubelet/kubelet-config.json", "/var/lib/kubelet/config.yaml",
+	"/etc/kubernetes/azure.json", "/var/lib/kubelet/config.yml", "/etc/kubernetes/kubelet/config.json",
+	"/etc/kubernetes/kubelet/config", "/home/kubernetes/kubelet-config.yaml", "/home/kubernetes/kubelet-config.yml",
+	"/etc/default/kubeletconfig.json", "/etc/kubernetes/kubelet.yaml",
+}
+
+// kubeBenchNote says where kube-bench would read this value differently.
+func (e *Effective) kubeBenchNote(v Value) string {
+	switch v.Origin.Kind {
+	case OriginDropIn:
+		return "; kube-bench does not read --config-dir drop-ins"
+	case OriginConfigFile:
+		if e.Command != nil && e.Command.Executable != "" && !slices.Contains(kubeBenchConfigPaths, v.Origin.File) {
+			return "; kube-bench does not read this file (it never follows --config)"
+		}
+	case OriginFlag:
+		s, ok := settingByName(v.Name)
+		if !ok || s.flag == "" || e.Command == nil {
+			return ""
+		}
+		occ := e.Command.All(s.flag)
+		if len(occ) == 0 {
+			return ""
+		}
+		first := occ[0]
+		name, _, _ := strings.Cut(first.Written, "=")
+		switch {
+		case strings.Contains(name, "_"):
+			return fmt.Sprintf("; kube-bench does not recognise %s (underscores)", name)
+		case first.HasValue && !strings.Contains(first.Written, "=") && s.kind != kindBool:
+			return fmt.Sprintf("; kube-bench reads %q as true", first.Written)
+		case len(occ) > 1 && first.Value != occ[len(occ)-1].Value:
+			return fmt.Sprintf("; kube-bench reads the first occurrence (%s)", first.Written)
+		}
+	}
+	return ""
 }
 
 // fix says where to change a value: the flag that set it, the file that

@@ -153,3 +153,25 @@ func TestStreamingTimeoutNoteFor134(t *testing.T) {
 	require.Equal(t, 34, versionMinor("1.34"))
 	require.Equal(t, -1, versionMinor("garbage"))
 }
+
+// Where our verdict differs from kube-bench's on purpose, the message says why.
+func TestKubeBenchDisagreementNotes(t *testing.T) {
+	cases := []struct {
+		e    func(t *testing.T) *Effective
+		rule string
+		note string
+	}{
+		{func(t *testing.T) *Effective { return flagsOnly(t, "--read-only-port=0", "--read-only-port=10255") }, "kubelet/ReadOnlyPort", "kube-bench reads the first occurrence (--read-only-port=0)"},
+		{func(t *testing.T) *Effective { return flagsOnly(t, "--authorization-mode", "AlwaysAllow") }, "kubelet/AuthorizationMode", `kube-bench reads "--authorization-mode AlwaysAllow" as true`},
+		{func(t *testing.T) *Effective { return flagsOnly(t, "--anonymous_auth=true") }, "kubelet/AnonymousAuth", "kube-bench does not recognise --anonymous_auth"},
+		{func(t *testing.T) *Effective { return withConfig(t, "readOnlyPort: 10255\n") }, "kubelet/ReadOnlyPort", "kube-bench does not read this file"},
+	}
+	for _, c := range cases {
+		f := findingOf(t, Evaluate(c.e(t), Options{}), c.rule)
+		assert.False(t, f.Passed)
+		assert.Contains(t, f.Message, c.note)
+	}
+	fsys := dropinFS("", map[string]string{"10.conf": cfgHeader + "podPidsLimit: 0\n"})
+	e := Resolve(fsys, ParseCommandLine(Args("kubelet", "--config-dir=/etc/kubelet/conf.d")), "/")
+	assert.Contains(t, findingOf(t, Evaluate(e, Options{}), "kubelet/PodPidsLimit").Message, "kube-bench does not read --config-dir drop-ins")
+}

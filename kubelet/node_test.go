@@ -264,3 +264,17 @@ func keysInOrder(rs []map[string]any) []string {
 }
 
 var _ fs.FS = fstest.MapFS{}
+
+// CIS 4.1 on a kubelet without --config, --kubeconfig or a client CA:
+// those file checks are not applicable and pass.
+func TestCIS41AbsentFilesAreNotApplicable(t *testing.T) {
+	fsys := fstest.MapFS{"etc/systemd/system/kubelet.service": {Data: []byte("[Service]\nExecStart=/usr/bin/kubelet --read-only-port=0\n")}}
+	r, err := AssessNode(fsys, NodeOptions{Files: map[string]FileInfo{"/etc/systemd/system/kubelet.service": {Mode: 0o600}}})
+	require.NoError(t, err)
+	for _, id := range []string{"kubelet/KubeconfigPermissions", "kubelet/KubeconfigOwnership", "kubelet/ClientCAFilePermissions",
+		"kubelet/ClientCAFileOwnership", "kubelet/ConfigFilePermissions", "kubelet/ConfigFileOwnership", "kubelet/ServiceFilePermissions"} {
+		f := findingOf(t, r.Findings, id)
+		assert.True(t, f.Passed, "%s: %s", id, f.Message)
+	}
+	assert.Contains(t, findingOf(t, r.Findings, "kubelet/ConfigFilePermissions").Message, "not applicable")
+}
