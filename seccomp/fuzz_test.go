@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kubeharden/kubeharden"
 )
@@ -21,6 +22,11 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error %v (%T) does not name the source", err, err)
 			}
 			return
+		}
+		// Differential: where a plain OCI decode (containerd's) also
+		// succeeds on valid UTF-8, our containerd view must match it.
+		if utf8.Valid(data) {
+			checkContainerdView(t, "fuzz", data, p)
 		}
 		for _, rt := range Runtimes() {
 			r := Analyze(p, Target{Runtime: rt})
