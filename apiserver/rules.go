@@ -98,7 +98,7 @@ var cisChecks = []cisCheck{
 	{ID: "2.7", Name: "EtcdUniqueCA", Title: "Ensure that a unique Certificate Authority is used for etcd (Manual)", Scored: false, Manual: false, Severity: sevLow, Remediation: "Set --trusted-ca-file on etcd to a CA used only by etcd, not the cluster CA named by the API server's --client-ca-file."},
 	{ID: "3.2.1", Name: "AuditPolicyFile", Title: "Ensure that a minimal audit policy is created (Manual)", Scored: false, Manual: false, Severity: sevLow, Remediation: "Set --audit-policy-file to an audit.k8s.io/v1 Policy mounted into the API server pod."},
 	{ID: "3.2.2", Name: "AuditPolicyCoverage", Title: "Ensure that the audit policy covers key security concerns (Manual)", Scored: false, Manual: true, Severity: sevInfo, Remediation: "Review the audit policy: secrets, configmaps and tokenreviews at Metadata, pod changes, exec, portforward and proxy."},
-	{ID: "5.5.1", Name: "ImagePolicyWebhook", Title: "Configure Image Provenance using ImagePolicyWebhook admission controller (Manual)", Scored: false, Manual: true, Severity: sevInfo, Remediation: "Enable ImagePolicyWebhook and configure it with defaultAllow: false."},
+	{ID: "5.5.1", Name: "ImagePolicyWebhook", Title: "Configure Image Provenance using ImagePolicyWebhook admission controller (Manual)", Scored: false, Manual: false, Severity: sevLow, Remediation: "Enable ImagePolicyWebhook and configure it with defaultAllow: false."},
 }
 
 // cisByName maps rule names to their check.

@@ -77,6 +77,15 @@ func TestCISInventoryMatchesReference(t *testing.T) {
 		}
 		assert.Equal(t, c.Title, got.Title, c.ID)
 		assert.Equal(t, c.Scored, got.Scored, c.ID)
+		if c.ID == "5.5.1" {
+			// kube-bench marks 5.5.1 manual (it never reads the
+			// AdmissionConfiguration); the plugin set and its
+			// configuration are static input here, so it is evaluated:
+			// PASS needs ImagePolicyWebhook enabled and configured
+			// fail-closed.
+			assert.False(t, got.Manual)
+			continue
+		}
 		assert.Equal(t, c.KubeBench.Type == "manual", got.Manual, c.ID)
 	}
 	assert.Equal(t, 49, n)
