@@ -211,7 +211,7 @@ func TestWriteKubeBenchJSON(t *testing.T) {
 	require.NoError(t, WriteKubeBenchJSON(&buf, reps))
 	var out struct {
 		Controls []map[string]json.RawMessage `json:"Controls"`
-		Totals   map[string]int              `json:"Totals"`
+		Totals   map[string]int               `json:"Totals"`
 	}
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
 	// Key sets as kube-bench emits them (cis.md 10.2).
