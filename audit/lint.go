@@ -54,6 +54,19 @@ type linter struct {
 	failed map[string]bool
 	// dead marks rules that can never apply (unreachable or shadowed).
 	dead []bool
+	// budget bounds the work (rule evaluations) of the whole Lint call.
+	budget int
+	// allPools holds the literals of every rule, for covers.
+	allPools *pools
+}
+
+// eval is Evaluate charged to the budget; ok is false once it is spent.
+func (l *linter) eval(r Request) (Decision, bool) {
+	l.budget -= len(l.p.Rules) + 1
+	if l.budget < 0 {
+		return Decision{}, false
+	}
+	return Evaluate(l.p, r), true
 }
 
 func (l *linter) fail(r kubeharden.Rule, path, format string, args ...any) *kubeharden.Finding {
@@ -71,7 +84,10 @@ func Lint(p *Policy, opts Options) []kubeharden.Finding {
 	if p == nil {
 		p = &Policy{}
 	}
-	l := &linter{p: p, opts: opts, failed: map[string]bool{}, dead: make([]bool, len(p.Rules))}
+	l := &linter{p: p, opts: opts, failed: map[string]bool{}, dead: make([]bool, len(p.Rules)), budget: defaultBudget}
+	pl, n := literalPools(p.Rules, &PolicyRule{})
+	l.allPools = &pl
+	l.budget -= 10 * n
 	l.fields()
 	l.reachability()
 	l.sensitive()
@@ -207,6 +223,14 @@ func isUnconditional(r *PolicyRule) bool {
 func (l *linter) reachability() {
 	rules := l.p.Rules
 	firstCatchAll := -1
+	// The catch-all question comes first: it is cheap (an uncovered
+	// request is found at once) and matters most.
+	if len(rules) > 0 {
+		if res, _, _ := covers(rules, &PolicyRule{}, l.allPools, &l.budget); res == coverNo {
+			f := l.fail(ruleMissingCatchAll, "rules", "no rule matches every request: whatever the %d rule(s) do not match (for example failed authentication, or resources they do not name) is not audited", len(rules))
+			f.Fix = "append `- level: Metadata` as the last rule"
+		}
+	}
 	for j := range rules {
 		r := &rules[j]
 		if isUnconditional(r) && firstCatchAll < 0 {
@@ -217,7 +241,7 @@ func (l *linter) reachability() {
 			l.fail(ruleUnreachable, rulePath(j), "%s can never match: %s", rulePath(j), why)
 			continue
 		}
-		res, by, _ := covers(rules[:j], r)
+		res, by, _ := covers(rules[:j], r, l.allPools, &l.budget)
 		switch res {
 		case coverEmpty:
 			l.dead[j] = true
@@ -249,16 +273,14 @@ func (l *linter) reachability() {
 		l.fail(ruleMisplacedCatchAll, rulePath(firstCatchAll), "%s matches every request, so the %d rule(s) after it never apply",
 			rulePath(firstCatchAll), len(rules)-1-firstCatchAll)
 	}
-	if len(rules) > 0 {
-		if res, _, _ := covers(rules, &PolicyRule{}); res != coverYes {
-			f := l.fail(ruleMissingCatchAll, "rules", "no rule matches every request: whatever the %d rule(s) do not match (for example failed authentication, or resources they do not name) is not audited", len(rules))
-			f.Fix = "append `- level: Metadata` as the last rule"
-		}
-	}
 	if firstCatchAll >= 0 && rules[firstCatchAll].Level == LevelNone {
 		l.fail(ruleCatchAllNone, rulePath(firstCatchAll)+".level", "%s is an unconditional None rule: every request not matched before it is dropped", rulePath(firstCatchAll))
 	}
 }
+
+// maxGrid bounds each dimension of the evaluation grids (identities,
+// namespaces, names, verbs) taken from the policy's literals.
+const maxGrid = 32
 
 // userGrid returns the identities the evaluation-based checks try:
 // ordinary users, service accounts, nodes, anonymous, failed
@@ -270,14 +292,17 @@ func (l *linter) userGrid() []*User {
 	}
 	seen := map[string]bool{}
 	for _, r := range l.p.Rules {
+		if len(users) >= maxGrid {
+			break
+		}
 		for _, u := range r.Users {
-			if !seen["u:"+u] {
+			if !seen["u:"+u] && len(users) < maxGrid {
 				seen["u:"+u] = true
 				users = append(users, &User{Name: u, Groups: []string{"system:authenticated"}})
 			}
 		}
 		for _, g := range r.UserGroups {
-			if !seen["g:"+g] {
+			if !seen["g:"+g] && len(users) < maxGrid {
 				seen["g:"+g] = true
 				users = append(users, &User{Name: "member-of:" + g, Groups: []string{g, "system:authenticated"}})
 			}
@@ -289,7 +314,14 @@ func (l *linter) userGrid() []*User {
 func (l *linter) literals(field func(*PolicyRule) []string, base ...string) []string {
 	out := append([]string(nil), base...)
 	for i := range l.p.Rules {
-		out = addUnique(out, field(&l.p.Rules[i])...)
+		if len(out) >= maxGrid {
+			break
+		}
+		for _, v := range field(&l.p.Rules[i]) {
+			if len(out) < maxGrid {
+				out = addUnique(out, v)
+			}
+		}
 	}
 	return out
 }
@@ -311,9 +343,13 @@ func (l *linter) sensitive() {
 	users := l.userGrid()
 	nss := l.literals(func(r *PolicyRule) []string { return r.Namespaces }, "default", "kube-system", "")
 	names := []string{"", "x"}
-	for i := range l.p.Rules {
+	for i := 0; i < len(l.p.Rules) && len(names) < maxGrid; i++ {
 		for _, gr := range l.p.Rules[i].Resources {
-			names = addUnique(names, gr.ResourceNames...)
+			for _, n := range gr.ResourceNames {
+				if len(names) < maxGrid {
+					names = addUnique(names, n)
+				}
+			}
 		}
 	}
 	verbs := l.literals(func(r *PolicyRule) []string { return r.Verbs }, resourceVerbs...)
@@ -327,7 +363,10 @@ func (l *linter) sensitive() {
 				}
 				for _, ns := range nss {
 					for _, name := range names {
-						d := Evaluate(l.p, resReq(u, v, s.Group, res, sub, ns, name))
+						d, ok := l.eval(resReq(u, v, s.Group, res, sub, ns, name))
+						if !ok {
+							break
+						}
 						if !leaks(d.Level, v) {
 							continue
 						}
@@ -589,7 +628,7 @@ func (l *linter) volume() {
 		if len(probe.Resources) == 0 && len(probe.Namespaces) == 0 {
 			probe.Resources = []GroupResources{{Group: "*"}}
 		}
-		if res, _, w := covers(p.Rules[:i], &probe); res == coverNo && w != nil {
+		if res, _, w := covers(p.Rules[:i], &probe, l.allPools, &l.budget); res == coverNo && w != nil {
 			l.fail(ruleRROnReads, rp+".level", "%s logs %s responses at RequestResponse: read responses (whole lists) can be very large", rp, w.Verb)
 		}
 	}

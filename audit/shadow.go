@@ -13,7 +13,10 @@ import "strings"
 // other is a value no policy literal equals or extends.
 const other = "\uffff"
 
-const coverBudget = 400_000
+// defaultBudget bounds the work of one Lint call, in rule evaluations
+// (about a second on a slow machine); analyses that would exceed it are
+// skipped rather than reported.
+const defaultBudget = 40_000_000
 
 type coverResult int
 
@@ -28,7 +31,13 @@ const (
 // matches. With coverYes it lists the earlier rules that decide the
 // representatives; with coverNo it returns a request rule matches and no
 // earlier rule does.
-func covers(earlier []PolicyRule, rule *PolicyRule) (coverResult, []int, *Request) {
+// budget is decremented by the rule evaluations spent; coverUnknown is
+// returned when it runs out. pools may be nil, or hold the literals of a
+// superset of the rules involved (any superset keeps the check exact).
+func covers(earlier []PolicyRule, rule *PolicyRule, pl *pools, budget *int) (coverResult, []int, *Request) {
+	if *budget <= 0 {
+		return coverUnknown, nil, nil
+	}
 	if len(earlier) == 0 {
 		if w := firstMatch(rule); w != nil {
 			return coverNo, nil, w
@@ -36,27 +45,33 @@ func covers(earlier []PolicyRule, rule *PolicyRule) (coverResult, []int, *Reques
 		return coverEmpty, nil, nil
 	}
 	// Cheap structural subsumption first.
+	*budget -= len(earlier)
 	for i := range earlier {
 		if subsumes(&earlier[i], rule) {
 			return coverYes, []int{i}, nil
 		}
 	}
-	pools := literalPools(earlier, rule)
-	budget := coverBudget
+	if pl == nil {
+		p, n := literalPools(earlier, rule)
+		*budget -= 10 * n // a map operation costs about ten rule evaluations
+		pl = &p
+	}
+	pools := *pl
 	matched := false
 	firsts := map[int]bool{}
 	res := coverYes
 	var witness *Request
 	visit := func(r *Request) bool {
+		*budget--
+		if *budget < 0 {
+			res = coverUnknown
+			return false
+		}
 		if !ruleMatches(rule, r) {
 			return true
 		}
 		matched = true
-		budget--
-		if budget < 0 {
-			res = coverUnknown
-			return false
-		}
+		*budget -= len(earlier)
 		for i := range earlier {
 			if ruleMatches(&earlier[i], r) {
 				firsts[i] = true
@@ -87,7 +102,8 @@ func covers(earlier []PolicyRule, rule *PolicyRule) (coverResult, []int, *Reques
 // firstMatch returns a request rule matches, or nil when it matches none.
 func firstMatch(rule *PolicyRule) *Request {
 	var found *Request
-	enumerate(rule, literalPools(nil, rule), func(r *Request) bool {
+	p, _ := literalPools(nil, rule)
+	enumerate(rule, p, func(r *Request) bool {
 		if ruleMatches(rule, r) {
 			w := *r
 			found = &w
@@ -111,43 +127,67 @@ func addUnique(list []string, vs ...string) []string {
 	return list
 }
 
+type uniq struct {
+	list []string
+	seen map[string]bool
+}
+
+func newUniq(vs ...string) *uniq {
+	u := &uniq{seen: map[string]bool{}}
+	u.add(vs...)
+	return u
+}
+
+func (u *uniq) add(vs ...string) {
+	for _, v := range vs {
+		if !u.seen[v] {
+			u.seen[v] = true
+			u.list = append(u.list, v)
+		}
+	}
+}
+
 // literalPools collects the literals of all rules involved, "other" first
 // so that an uncovered request is usually found at once.
-func literalPools(earlier []PolicyRule, rule *PolicyRule) pools {
-	p := pools{
-		users: []string{other}, verbs: []string{other}, namespaces: []string{other, ""},
-		groups: []string{other, ""}, resources: []string{other}, subs: []string{"", other},
-		names: []string{"", other}, paths: []string{"/" + other, other},
-	}
+// n counts the literals read.
+func literalPools(earlier []PolicyRule, rule *PolicyRule) (_ pools, n int) {
+	users, verbs, nss := newUniq(other), newUniq(other), newUniq(other, "")
+	groups, resources, subs := newUniq(other, ""), newUniq(other), newUniq("", other)
+	names, paths := newUniq("", other), newUniq("/"+other, other)
 	add := func(r *PolicyRule) {
-		p.users = addUnique(p.users, r.Users...)
-		p.verbs = addUnique(p.verbs, r.Verbs...)
-		p.namespaces = addUnique(p.namespaces, r.Namespaces...)
+		n += len(r.Users) + len(r.Verbs) + len(r.Namespaces) + len(r.Resources) + len(r.NonResourceURLs)
+		for _, gr := range r.Resources {
+			n += len(gr.Resources) + len(gr.ResourceNames)
+		}
+		users.add(r.Users...)
+		verbs.add(r.Verbs...)
+		nss.add(r.Namespaces...)
 		for _, gr := range r.Resources {
 			if gr.Group != "*" {
-				p.groups = addUnique(p.groups, gr.Group)
+				groups.add(gr.Group)
 			}
-			p.names = addUnique(p.names, gr.ResourceNames...)
+			names.add(gr.ResourceNames...)
 			for _, res := range gr.Resources {
 				a, b, has := strings.Cut(res, "/")
 				if a != "*" {
-					p.resources = addUnique(p.resources, a)
+					resources.add(a)
 				}
 				if has && b != "*" {
-					p.subs = addUnique(p.subs, b)
+					subs.add(b)
 				}
 			}
 		}
 		for _, u := range r.NonResourceURLs {
 			base := strings.TrimRight(u, "*")
-			p.paths = addUnique(p.paths, u, base, base+other)
+			paths.add(u, base, base+other)
 		}
 	}
 	for i := range earlier {
 		add(&earlier[i])
 	}
 	add(rule)
-	return p
+	return pools{users: users.list, verbs: verbs.list, namespaces: nss.list, groups: groups.list,
+		resources: resources.list, subs: subs.list, names: names.list, paths: paths.list}, n
 }
 
 // enumerate calls visit with representative requests for the classes rule
@@ -185,20 +225,23 @@ func enumerate(rule *PolicyRule, p pools, visit func(*Request) bool) {
 	if len(rule.Namespaces) > 0 {
 		nss = rule.Namespaces
 	}
-	tuples := resourceTuples(rule, p)
 	var r Request
 	for _, u := range users {
 		for _, v := range verbs {
 			if !urlKind {
 				for _, ns := range nss {
-					for _, t := range tuples {
-						for _, name := range t.names {
+					ok := eachResource(rule, p, func(g, res, sub string, names []string) bool {
+						for _, name := range names {
 							r = Request{User: u, Verb: v, ResourceRequest: true, Namespace: ns,
-								APIGroup: t.group, Resource: t.resource, Subresource: t.sub, Name: name}
+								APIGroup: g, Resource: res, Subresource: sub, Name: name}
 							if !visit(&r) {
-								return
+								return false
 							}
 						}
+						return true
+					})
+					if !ok {
+						return
 					}
 				}
 			}
@@ -214,28 +257,25 @@ func enumerate(rule *PolicyRule, p pools, visit func(*Request) bool) {
 	}
 }
 
-type resTuple struct {
-	group, resource, sub string
-	names                []string
-}
-
-// resourceTuples lists the (group, resource, subresource, names) classes a
-// rule's resources can match; every combination of the pools when the rule
-// does not restrict resources.
-func resourceTuples(rule *PolicyRule, p pools) []resTuple {
-	var out []resTuple
-	all := func(groups, resources, subs, names []string) {
+// eachResource calls f for the (group, resource, subresource, names)
+// classes a rule's resources can match (every combination of the pools
+// when the rule does not restrict resources) until f returns false. It is
+// lazy: the combinations are never materialised.
+func eachResource(rule *PolicyRule, p pools, f func(g, res, sub string, names []string) bool) bool {
+	all := func(groups, resources, subs, names []string) bool {
 		for _, g := range groups {
 			for _, res := range resources {
 				for _, sub := range subs {
-					out = append(out, resTuple{g, res, sub, names})
+					if !f(g, res, sub, names) {
+						return false
+					}
 				}
 			}
 		}
+		return true
 	}
 	if len(rule.Resources) == 0 {
-		all(p.groups, p.resources, p.subs, p.names)
-		return out
+		return all(p.groups, p.resources, p.subs, p.names)
 	}
 	for _, e := range rule.Resources {
 		groups := []string{e.Group}
@@ -247,24 +287,30 @@ func resourceTuples(rule *PolicyRule, p pools) []resTuple {
 			names = e.ResourceNames
 		}
 		if len(e.Resources) == 0 {
-			all(groups, p.resources, p.subs, names)
+			if !all(groups, p.resources, p.subs, names) {
+				return false
+			}
 			continue
 		}
 		for _, res := range e.Resources {
 			a, b, hasSub := strings.Cut(res, "/")
+			var ok bool
 			switch {
 			case res == "*":
-				all(groups, p.resources, p.subs, names)
+				ok = all(groups, p.resources, p.subs, names)
 			case a == "*" && hasSub:
-				all(groups, p.resources, []string{b}, names)
+				ok = all(groups, p.resources, []string{b}, names)
 			case hasSub && b == "*":
-				all(groups, []string{a}, p.subs, names)
+				ok = all(groups, []string{a}, p.subs, names)
 			default:
-				all(groups, []string{a}, []string{b}, names)
+				ok = all(groups, []string{a}, []string{b}, names)
+			}
+			if !ok {
+				return false
 			}
 		}
 	}
-	return out
+	return true
 }
 
 // subsumes reports (soundly, not completely) whether a matches every

@@ -20,7 +20,7 @@ func TestCoversRandom(t *testing.T) {
 		space := baseSpace()
 		space.add(p)
 		for j := range p.Rules {
-			res, _, w := covers(p.Rules[:j], &p.Rules[j])
+			res, _, w := covers(p.Rules[:j], &p.Rules[j], nil, ptr(defaultBudget))
 			stats[res]++
 			switch res {
 			case coverNo:
@@ -76,8 +76,10 @@ func TestCoversCases(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, _, _ := covers(c.earlier, &c.rule)
+			got, _, _ := covers(c.earlier, &c.rule, nil, ptr(defaultBudget))
 			assert.Equal(t, c.want, got)
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
