@@ -454,6 +454,21 @@ func (a *analysis) runtimeChecks() {
 	if e.DefaultAction == specs.ActErrno && e.DefaultErrno == 1 {
 		a.fail(RuleEpermDefault, a.topOff("defaultErrnoRet", "defaultAction"), "defaultErrnoRet", "", "unlisted syscalls fail with EPERM; ENOSYS (38) lets libc fall back from syscalls newer than the profile")
 	}
+	for _, r := range e.Rules {
+		if r.Redundant || len(r.Args) > 0 {
+			continue
+		}
+		switch r.Action {
+		case specs.ActKill, specs.ActKillThread, specs.ActKillProcess, specs.ActTrap:
+			for j, n := range r.Names {
+				if commonSyscalls[n] {
+					s := &p.Syscalls[r.Index]
+					a.fail(RuleKillOnCommonSyscall, offAt(s.namesOffs, j), fmt.Sprintf("syscalls[%d].names[%d]", r.Index, j), "",
+						"%s on %q: the workload crashes instead of seeing an error", r.Action, n)
+				}
+			}
+		}
+	}
 	trace := e.DefaultAction == specs.ActTrace
 	for _, r := range e.Rules {
 		trace = trace || r.Action == specs.ActTrace

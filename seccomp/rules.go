@@ -2,12 +2,24 @@ package seccomp
 
 import "github.com/kubeharden/kubeharden"
 
-const helpBase = "https://github.com/kubeharden/kubeharden/blob/main/docs/rules.md#"
+// Help pages: the runtime spec for the format, Docker's seccomp page for
+// what the defaults block and why, the Kubernetes tutorial for pods.
+const (
+	helpSpec   = "https://github.com/opencontainers/runtime-spec/blob/main/config-linux.md#seccomp"
+	helpDocker = "https://docs.docker.com/engine/security/seccomp/"
+	helpK8s    = "https://kubernetes.io/docs/tutorials/security/seccomp/"
+)
+
+// help returns r with another help page.
+func help(r kubeharden.Rule, url string) kubeharden.Rule {
+	r.HelpURL = url
+	return r
+}
 
 func rule(id, title, desc string, kind kubeharden.RuleKind, sev kubeharden.Severity, points int, remediation string, refs ...string) kubeharden.Rule {
 	return kubeharden.Rule{
 		ID: "seccomp/" + id, Title: title, Description: desc, Kind: kind, Severity: sev, Points: points,
-		Refs: refs, Remediation: remediation, HelpURL: helpBase + "seccomp" + id,
+		Refs: refs, Remediation: remediation, HelpURL: helpSpec,
 	}
 }
 
@@ -84,101 +96,104 @@ var (
 		check, high, 0, "keep one action per syscall, or make the rules' conditions exclusive")
 
 	// Style and scoring.
-	RuleSeccompDisabled = rule("SeccompDisabled", "Profile disables seccomp",
+	RuleSeccompDisabled = help(rule("SeccompDisabled", "Profile disables seccomp",
 		"An empty profile (`{}`, or neither defaultAction nor rules) makes the runtime run the container without any syscall filter.",
-		risk, critical, -30, "write an allow-list profile, or use RuntimeDefault", "PSS baseline seccomp")
-	RuleDefaultAllow = rule("DefaultAllow", "Deny-list profile (defaultAction SCMP_ACT_ALLOW)",
+		risk, critical, -30, "write an allow-list profile, or use RuntimeDefault", "PSS baseline seccomp"), helpDocker)
+	RuleDefaultAllow = help(rule("DefaultAllow", "Deny-list profile (defaultAction SCMP_ACT_ALLOW)",
 		"Every syscall not listed is allowed, including syscalls added by future kernels; a misspelt deny rule fails open.",
-		risk, high, -15, "make SCMP_ACT_ERRNO the default action and list the syscalls the workload needs")
-	RuleDefaultLog = rule("DefaultLog", "Audit-only profile (defaultAction SCMP_ACT_LOG)",
+		risk, high, -15, "make SCMP_ACT_ERRNO the default action and list the syscalls the workload needs"), helpDocker)
+	RuleDefaultLog = help(rule("DefaultLog", "Audit-only profile (defaultAction SCMP_ACT_LOG)",
 		"SCMP_ACT_LOG allows and logs every unlisted syscall: complain mode with no enforcement (the Security Profiles Operator calls it unsafe).",
-		risk, high, -15, "use the recorded log to write an allow list, then make SCMP_ACT_ERRNO the default")
-	RuleAllowList = rule("AllowList", "Allow-list profile",
+		risk, high, -15, "use the recorded log to write an allow list, then make SCMP_ACT_ERRNO the default"), helpDocker)
+	RuleAllowList = help(rule("AllowList", "Allow-list profile",
 		"The default action denies (ERRNO, KILL, TRAP): only the listed syscalls run.",
-		hardening, info, 3, "make SCMP_ACT_ERRNO the default action")
-	RuleAllowsKernelModules = rule("AllowsKernelModules", "Kernel module syscalls allowed",
+		hardening, info, 3, "make SCMP_ACT_ERRNO the default action"), helpDocker)
+	RuleAllowsKernelModules = help(rule("AllowsKernelModules", "Kernel module syscalls allowed",
 		"init_module, finit_module, delete_module and the obsolete create_module, query_module and get_kernel_syms load or inspect kernel code outside any namespace.",
-		risk, critical, -15, "do not allow kernel module syscalls in a container")
-	RuleAllowsKexecReboot = rule("AllowsKexecReboot", "kexec or reboot allowed",
+		risk, critical, -15, "do not allow kernel module syscalls in a container"), helpDocker)
+	RuleAllowsKexecReboot = help(rule("AllowsKexecReboot", "kexec or reboot allowed",
 		"kexec_load and kexec_file_load load a new kernel; reboot restarts the host unless a PID namespace contains it.",
-		risk, high, -10, "do not allow kexec_load, kexec_file_load or reboot")
-	RuleAllowsNamespaceOps = rule("AllowsNamespaceOps", "Namespace and mount syscalls allowed",
+		risk, high, -10, "do not allow kexec_load, kexec_file_load or reboot"), helpDocker)
+	RuleAllowsNamespaceOps = help(rule("AllowsNamespaceOps", "Namespace and mount syscalls allowed",
 		"unshare, setns, mount, umount, pivot_root and the new mount API (fsopen, fsconfig, fsmount, fspick, move_mount, open_tree, mount_setattr) create or join namespaces and change mounts: the usual first step of a container escape.",
-		risk, high, -10, "deny namespace and mount syscalls, or gate them on CAP_SYS_ADMIN as moby's default does")
-	RuleAllowsKeyring = rule("AllowsKeyring", "Kernel keyring syscalls allowed",
+		risk, high, -10, "deny namespace and mount syscalls, or gate them on CAP_SYS_ADMIN as moby's default does"), helpDocker)
+	RuleAllowsKeyring = help(rule("AllowsKeyring", "Kernel keyring syscalls allowed",
 		"add_key, request_key and keyctl reach the kernel keyring, which is not namespaced: keys of other containers and the host are reachable.",
-		risk, medium, -5, "deny add_key, request_key and keyctl")
-	RuleAllowsTracing = rule("AllowsTracing", "Tracing and cross-process access allowed",
+		risk, medium, -5, "deny add_key, request_key and keyctl"), helpDocker)
+	RuleAllowsTracing = help(rule("AllowsTracing", "Tracing and cross-process access allowed",
 		"ptrace, process_vm_readv/writev, kcmp, pidfd_getfd, process_madvise, perf_event_open, lookup_dcookie and syslog inspect or change other processes or leak kernel information; ptrace bypasses seccomp on kernels before 4.8.",
-		risk, high, -8, "deny tracing syscalls unless the workload is a debugger")
-	RuleAllowsKernelAttackSurface = rule("AllowsKernelAttackSurface", "High-risk kernel interfaces allowed",
+		risk, high, -8, "deny tracing syscalls unless the workload is a debugger"), helpDocker)
+	RuleAllowsKernelAttackSurface = help(rule("AllowsKernelAttackSurface", "High-risk kernel interfaces allowed",
 		"bpf, userfaultfd and io_uring (io_uring_setup, io_uring_enter, io_uring_register) are behind a large share of kernel exploits; the runtime defaults block them.",
-		risk, high, -8, "deny bpf, userfaultfd and the io_uring syscalls")
-	RuleAllowsOpenByHandle = rule("AllowsOpenByHandle", "open_by_handle_at allowed",
+		risk, high, -8, "deny bpf, userfaultfd and the io_uring syscalls"), helpDocker)
+	RuleAllowsOpenByHandle = help(rule("AllowsOpenByHandle", "open_by_handle_at allowed",
 		"open_by_handle_at opens files by inode handle, bypassing the container's mount view: the 'shocker' container breakout.",
-		risk, critical, -15, "deny open_by_handle_at")
-	RuleAllowsClockChange = rule("AllowsClockChange", "Setting the system clock allowed",
+		risk, critical, -15, "deny open_by_handle_at"), helpDocker)
+	RuleAllowsClockChange = help(rule("AllowsClockChange", "Setting the system clock allowed",
 		"settimeofday, stime and clock_settime change the host clock, which is not namespaced.",
-		risk, medium, -3, "deny the clock-setting syscalls")
-	RuleAllowsPrivilegedMisc = rule("AllowsPrivilegedMisc", "Obsolete or privileged syscalls allowed",
+		risk, medium, -3, "deny the clock-setting syscalls"), helpDocker)
+	RuleAllowsPrivilegedMisc = help(rule("AllowsPrivilegedMisc", "Obsolete or privileged syscalls allowed",
 		"I/O privilege (iopl, ioperm), swap, quota, accounting, NUMA policy, vm86, uselib, ustat, sysfs, _sysctl, nfsservctl, vhangup, hostname, chroot, fanotify, LSM attributes and unfiltered personality are not needed by ordinary workloads and widen the kernel surface.",
-		risk, low, -2, "deny syscalls the workload does not need")
-	RuleCloneFlagsBypass = rule("CloneFlagsBypass", "clone flags filtered but clone3 allowed",
+		risk, low, -2, "deny syscalls the workload does not need"), helpDocker)
+	RuleCloneFlagsBypass = help(rule("CloneFlagsBypass", "clone flags filtered but clone3 allowed",
 		"clone's CLONE_NEW* flags are filtered by argument, but clone3 passes its flags in a struct seccomp cannot read: allowing clone3 bypasses the filter.",
-		risk, high, -8, "make clone3 return ENOSYS (SCMP_ACT_ERRNO with errnoRet 38) so libc falls back to clone")
-	RuleSocketcallBypass = rule("SocketcallBypass", "socket filtered but socketcall allowed on a 32-bit ABI",
+		risk, high, -8, "make clone3 return ENOSYS (SCMP_ACT_ERRNO with errnoRet 38) so libc falls back to clone"), helpDocker)
+	RuleSocketcallBypass = help(rule("SocketcallBypass", "socket filtered but socketcall allowed on a 32-bit ABI",
 		"socket's address family is filtered by argument, but with a 32-bit sub-architecture (x86, s390, mips o32, ppc) enabled, socketcall reaches socket through a pointer seccomp cannot dereference.",
-		risk, medium, -5, "drop the 32-bit sub-architectures, or deny socketcall")
-	RuleTypoFailsOpen = rule("TypoFailsOpen", "Unknown syscall in a deny rule fails open",
+		risk, medium, -5, "drop the 32-bit sub-architectures, or deny socketcall"), helpDocker)
+	RuleTypoFailsOpen = help(rule("TypoFailsOpen", "Unknown syscall in a deny rule fails open",
 		"runc silently skips names libseccomp does not know; in a deny-list profile a misspelt syscall stays allowed.",
-		risk, high, -10, "correct the syscall name")
-	RuleUnknownSyscall = rule("UnknownSyscall", "Unknown syscall name",
+		risk, high, -10, "correct the syscall name"), helpDocker)
+	RuleUnknownSyscall = help(rule("UnknownSyscall", "Unknown syscall name",
 		"libseccomp does not know the name on any architecture; runc skips it silently.",
-		check, medium, 0, "correct or remove the name")
-	RuleSyscallNotOnArch = rule("SyscallNotOnArch", "Syscall absent on every filtered architecture",
+		check, medium, 0, "correct or remove the name"), helpDocker)
+	RuleSyscallNotOnArch = help(rule("SyscallNotOnArch", "Syscall absent on every filtered architecture",
 		"The syscall exists on other architectures but on none this profile filters; the entry has no effect here.",
-		check, info, 0, "remove the name or add the architecture it is meant for")
-	RuleRedundantRule = rule("RedundantRule", "Rule repeats the default action",
+		check, info, 0, "remove the name or add the architecture it is meant for"), helpDocker)
+	RuleRedundantRule = help(rule("RedundantRule", "Rule repeats the default action",
 		"A rule whose action (and errno) equals the default is skipped by runc; it also cannot override libseccomp's socketcall companions.",
-		check, low, 0, "remove the rule")
-	RuleDuplicateSyscall = rule("DuplicateSyscall", "Syscall listed more than once",
+		check, low, 0, "remove the rule"), helpDocker)
+	RuleDuplicateSyscall = help(rule("DuplicateSyscall", "Syscall listed more than once",
 		"The same syscall appears in several rules with the same action and no argument filter.",
-		check, info, 0, "list each syscall once")
-	RuleSameArgIndexOR = rule("SameArgIndexOR", "Several comparisons on one argument are ORed",
+		check, info, 0, "list each syscall once"), helpDocker)
+	RuleSameArgIndexOR = help(rule("SameArgIndexOR", "Several comparisons on one argument are ORed",
 		"runc splits comparisons on the same argument index into separate rules, so they are ORed, not ANDed: a two-sided range allows almost everything.",
-		check, medium, 0, "use one comparison per argument index (or MASKED_EQ), and separate rules for alternatives")
-	RuleMaskedEqZeroMask = rule("MaskedEqZeroMask", "SCMP_CMP_MASKED_EQ with a zero mask",
+		check, medium, 0, "use one comparison per argument index (or MASKED_EQ), and separate rules for alternatives"), helpDocker)
+	RuleMaskedEqZeroMask = help(rule("MaskedEqZeroMask", "SCMP_CMP_MASKED_EQ with a zero mask",
 		"With mask (value) 0 the test (arg & 0) == valueTwo is always true or always false, whatever the argument.",
-		check, medium, 0, "set value to the bit mask to test and valueTwo to the expected bits")
-	RuleEpermDefault = rule("EpermDefault", "Allow-list returns EPERM for unknown syscalls",
+		check, medium, 0, "set value to the bit mask to test and valueTwo to the expected bits"), helpDocker)
+	RuleEpermDefault = help(rule("EpermDefault", "Allow-list returns EPERM for unknown syscalls",
 		"With EPERM, syscalls newer than the profile fail with a permission error and libc does not fall back to older ones; ENOSYS (38) lets it.",
-		check, info, 0, "set defaultErrnoRet to 38 (ENOSYS)")
-	RuleTraceWithoutTracer = rule("TraceWithoutTracer", "SCMP_ACT_TRACE in a container profile",
+		check, info, 0, "set defaultErrnoRet to 38 (ENOSYS)"), helpDocker)
+	RuleTraceWithoutTracer = help(rule("TraceWithoutTracer", "SCMP_ACT_TRACE in a container profile",
 		"Without an attached tracer, SCMP_ACT_TRACE makes the syscall fail with ENOSYS.",
-		check, low, 0, "use SCMP_ACT_ERRNO unless a tracer is attached")
-	RuleCompatArch = rule("CompatArch", "Compat architectures enabled",
+		check, low, 0, "use SCMP_ACT_ERRNO unless a tracer is attached"), helpDocker)
+	RuleKillOnCommonSyscall = help(rule("KillOnCommonSyscall", "Common syscall kills the process",
+		"A rule kills (or traps) on a syscall nearly every program makes; the workload crashes instead of getting an error it could handle.",
+		check, low, 0, "return an errno (SCMP_ACT_ERRNO) instead of killing, unless a crash is intended"), helpDocker)
+	RuleCompatArch = help(rule("CompatArch", "Compat architectures enabled",
 		"32-bit sub-architectures (X86, X32 on x86_64; ARM on aarch64) are reachable from the container and widen the kernel surface.",
-		check, info, 0, "drop sub-architectures the workload does not use")
-	RuleMissingNativeArch = rule("MissingNativeArch", "Native architecture not listed",
+		check, info, 0, "drop sub-architectures the workload does not use"), helpDocker)
+	RuleMissingNativeArch = help(rule("MissingNativeArch", "Native architecture not listed",
 		"architectures lists other architectures but not the target's own; libseccomp adds it anyway, so the list does not say what runs.",
-		check, low, 0, "list the native architecture first")
-	RuleDroppedByRuntime = rule("DroppedByRuntime", "Fields the target runtime ignores",
+		check, low, 0, "list the native architecture first"), helpDocker)
+	RuleDroppedByRuntime = help(rule("DroppedByRuntime", "Fields the target runtime ignores",
 		"containerd reads Localhost profiles as plain OCI LinuxSeccomp and silently drops archMap, includes, excludes, name and comment; only CRI-O reads defaultErrno and errno. Dropped includes/excludes turn conditional allows into unconditional ones.",
-		risk, high, -10, "write the profile in the dialect the runtime reads: for containerd, expand includes/excludes into plain rules")
-	RuleWeakerThanDefault = rule("WeakerThanDefault", "Allows more than the runtime's default profile",
+		risk, high, -10, "write the profile in the dialect the runtime reads: for containerd, expand includes/excludes into plain rules"), helpDocker)
+	RuleWeakerThanDefault = help(rule("WeakerThanDefault", "Allows more than the runtime's default profile",
 		"The profile allows syscalls the runtime's RuntimeDefault profile denies for the same architecture and capabilities.",
-		risk, medium, -5, "remove the extra syscalls, or justify each one")
+		risk, medium, -5, "remove the extra syscalls, or justify each one"), helpDocker)
 
 	// Pods.
-	RulePodUnconfined = rule("PodUnconfined", "Container runs without seccomp",
+	RulePodUnconfined = help(rule("PodUnconfined", "Container runs without seccomp",
 		"seccompProfile is Unconfined, or unset on a kubelet without SeccompDefault: no syscall filter applies.",
-		risk, high, -10, "set securityContext.seccompProfile.type to RuntimeDefault", "PSS baseline seccomp", "CIS 5.7.2")
-	RuleLocalhostProfileMissing = rule("LocalhostProfileMissing", "Localhost profile not found",
+		risk, high, -10, "set securityContext.seccompProfile.type to RuntimeDefault", "PSS baseline seccomp", "CIS 5.7.2"), helpK8s)
+	RuleLocalhostProfileMissing = help(rule("LocalhostProfileMissing", "Localhost profile not found",
 		"The Localhost profile is not a file under the kubelet seccomp root; the container fails to start.",
-		check, high, 0, "copy the profile to <kubelet-root>/seccomp/<localhostProfile> on every node")
-	RuleLocalhostPathInvalid = rule("LocalhostPathInvalid", "Invalid localhostProfile path",
+		check, high, 0, "copy the profile to <kubelet-root>/seccomp/<localhostProfile> on every node"), helpK8s)
+	RuleLocalhostPathInvalid = help(rule("LocalhostPathInvalid", "Invalid localhostProfile path",
 		"localhostProfile must be a relative path inside the kubelet seccomp root, without '..'.",
-		check, high, 0, "use a relative path such as profiles/app.json")
+		check, high, 0, "use a relative path such as profiles/app.json"), helpK8s)
 )
 
 // Rules returns the package's full rule catalogue.
@@ -194,10 +209,18 @@ func Rules() []kubeharden.Rule {
 		RuleAllowsTracing, RuleAllowsKernelAttackSurface, RuleAllowsOpenByHandle, RuleAllowsClockChange,
 		RuleAllowsPrivilegedMisc, RuleCloneFlagsBypass, RuleSocketcallBypass, RuleTypoFailsOpen,
 		RuleUnknownSyscall, RuleSyscallNotOnArch, RuleRedundantRule, RuleDuplicateSyscall, RuleSameArgIndexOR,
-		RuleMaskedEqZeroMask, RuleEpermDefault, RuleTraceWithoutTracer, RuleCompatArch, RuleMissingNativeArch,
+		RuleMaskedEqZeroMask, RuleEpermDefault, RuleTraceWithoutTracer, RuleKillOnCommonSyscall, RuleCompatArch, RuleMissingNativeArch,
 		RuleDroppedByRuntime, RuleWeakerThanDefault,
 		RulePodUnconfined, RuleLocalhostProfileMissing, RuleLocalhostPathInvalid,
 	}
+}
+
+// commonSyscalls are made by nearly every Linux program.
+var commonSyscalls = map[string]bool{
+	"read": true, "write": true, "openat": true, "open": true, "close": true, "mmap": true, "munmap": true,
+	"mprotect": true, "brk": true, "futex": true, "exit": true, "exit_group": true, "rt_sigreturn": true,
+	"rt_sigaction": true, "rt_sigprocmask": true, "fstat": true, "newfstatat": true, "execve": true,
+	"getpid": true, "clock_gettime": true, "nanosleep": true, "ioctl": true, "fcntl": true, "lseek": true,
 }
 
 // dangerClass groups syscalls a container should not make.

@@ -161,6 +161,8 @@ var ruleCases = []ruleCase{
 	{"enosys default (containers errno name)", RuleEpermDefault, `{"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"ENOSYS"}`, Target{Runtime: RuntimeCRIO}, false, ""},
 	{"trace", RuleTraceWithoutTracer, `{` + allowList + `,"syscalls":[{"names":["mount"],"action":"SCMP_ACT_TRACE"}]}`, Target{}, true, ""},
 	{"no trace", RuleTraceWithoutTracer, `{` + allowList + `}`, Target{}, false, ""},
+	{"kill on write", RuleKillOnCommonSyscall, `{` + allowList + `,"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["write"],"action":"SCMP_ACT_KILL_PROCESS"}]}`, Target{}, true, "write"},
+	{"kill on kexec", RuleKillOnCommonSyscall, `{` + allowList + `,"syscalls":[{"names":["kexec_load"],"action":"SCMP_ACT_KILL_PROCESS"}]}`, Target{}, false, ""},
 	{"compat arches", RuleCompatArch, `{` + allowList + `,"architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X32"]}`, Target{}, true, "SCMP_ARCH_X32"},
 	{"native only", RuleCompatArch, `{` + allowList + `,"architectures":["SCMP_ARCH_X86_64"]}`, Target{}, false, ""},
 	{"aarch64 list on amd64", RuleMissingNativeArch, `{` + allowList + `,"architectures":["SCMP_ARCH_AARCH64"]}`, Target{}, true, "SCMP_ARCH_X86_64"},
