@@ -175,3 +175,16 @@ func TestKubeBenchDisagreementNotes(t *testing.T) {
 	e := Resolve(fsys, ParseCommandLine(Args("kubelet", "--config-dir=/etc/kubelet/conf.d")), "/")
 	assert.Contains(t, findingOf(t, Evaluate(e, Options{}), "kubelet/PodPidsLimit").Message, "kube-bench does not read --config-dir drop-ins")
 }
+
+func TestRulesCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		assert.False(t, seen[r.ID], "duplicate %s", r.ID)
+		seen[r.ID] = true
+		assert.Equal(t, "kubelet", r.Package())
+		assert.NotEmpty(t, r.Title, r.ID)
+		assert.NotEmpty(t, r.Description, r.ID)
+		assert.NotEmpty(t, r.Remediation, r.ID)
+	}
+	assert.Len(t, cisRules, 24, "10 CIS 4.1 checks and 14 CIS 4.2 checks")
+}

@@ -185,3 +185,35 @@ func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, error)
 	r.ComputeScore()
 	return []kubeharden.Report{r}, nil
 }
+
+// DetectUnit reports whether data is a systemd unit or drop-in that
+// starts a kubelet (an ExecStart= whose executable is named kubelet), or
+// is named like the kubelet's unit or drop-ins. Such files are assessed
+// with AssessNode on the node root, where their environment files live.
+func DetectUnit(source string, data []byte) bool {
+	if strings.HasSuffix(source, "/kubelet.service") || source == "kubelet.service" ||
+		(strings.Contains(source, "kubelet.service.d/") && strings.HasSuffix(source, ".conf")) {
+		return true
+	}
+	if !bytes.Contains(data, []byte("ExecStart")) {
+		return false
+	}
+	u, err := ParseUnit(source, data)
+	if err != nil {
+		return false
+	}
+	for _, d := range u.Directives {
+		if d.Section != "Service" || d.Key != "ExecStart" || d.Value == "" {
+			continue
+		}
+		words, err := splitWords(d.Value, true, true)
+		if err != nil || len(words) == 0 {
+			continue
+		}
+		exe := strings.TrimLeft(words[0], "-@:+!|")
+		if exe == "kubelet" || strings.HasSuffix(exe, "/kubelet") {
+			return true
+		}
+	}
+	return false
+}

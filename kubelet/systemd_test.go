@@ -293,3 +293,32 @@ func TestHostileUnitsStayBounded(t *testing.T) {
 	_, err = build(t, map[string]string{"unit": "[Service]\nEnvironment=\"A=" + strings.Repeat("w ", MaxArgs+10) + "\"\nExecStart=/k $A\n"}, nil)
 	require.ErrorIs(t, err, ErrTooManyArgs)
 }
+
+func TestExpandWord(t *testing.T) {
+	env := map[string]envValue{"A": {Value: "x y"}, "E": {Value: ""}}
+	cases := map[string]string{
+		"${A}":           "x y",
+		"--f=${A}/z":     "--f=x y/z",
+		"${E:-dflt}":     "dflt",
+		"${UNSET:-d}":    "d",
+		"${A:-d}":        "x y",
+		"${A:+alt}":      "alt",
+		"${E:+alt}":      "",
+		"$$A":            "$A",
+		"a$A":            "a$A",
+		"${unterminated": "${unterminated",
+		"100%":           "100%",
+	}
+	for in, want := range cases {
+		got, _ := expandWord(in, env)
+		assert.Equal(t, want, got, in)
+	}
+	assert.Equal(t, "kubelet.service kubelet %Z /run", expandSpecifiers("%n %N %Z %t", "kubelet.service"))
+}
+
+func TestDetectUnit(t *testing.T) {
+	assert.True(t, DetectUnit("/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf", nil))
+	assert.True(t, DetectUnit("my.service", []byte("[Service]\nExecStart=-/opt/bin/kubelet --v=2\n")))
+	assert.False(t, DetectUnit("my.service", []byte("[Service]\nExecStart=/usr/bin/containerd\n")))
+	assert.False(t, DetectUnit("x.yaml", []byte("apiVersion: v1\n")))
+}
