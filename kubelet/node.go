@@ -130,28 +130,38 @@ func InstalledVersion(fsys fs.FS) string {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	inKubelet := false
+	var pkg, status, version string
+	flush := func() string {
+		defer func() { pkg, status, version = "", "", "" }()
+		// only an installed package counts ("deinstall ok config-files" does not)
+		if pkg != "kubelet" || !strings.HasSuffix(status, " installed") || version == "" {
+			return ""
+		}
+		v := version
+		if i := strings.IndexByte(v, ':'); i >= 0 { // epoch
+			v = v[i+1:]
+		}
+		if i := strings.IndexByte(v, '-'); i >= 0 { // Debian revision
+			v = v[:i]
+		}
+		return "v" + v
+	}
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
 		case line == "":
-			inKubelet = false
+			if v := flush(); v != "" {
+				return v
+			}
 		case strings.HasPrefix(line, "Package: "):
-			inKubelet = strings.TrimSpace(line[len("Package: "):]) == "kubelet"
-		case inKubelet && strings.HasPrefix(line, "Version: "):
-			v := strings.TrimSpace(line[len("Version: "):])
-			if i := strings.IndexByte(v, ':'); i >= 0 { // epoch
-				v = v[i+1:]
-			}
-			if i := strings.IndexByte(v, '-'); i >= 0 { // Debian revision
-				v = v[:i]
-			}
-			if v != "" {
-				return "v" + v
-			}
+			pkg = strings.TrimSpace(line[len("Package: "):])
+		case strings.HasPrefix(line, "Status: "):
+			status = strings.TrimSpace(line[len("Status: "):])
+		case strings.HasPrefix(line, "Version: "):
+			version = strings.TrimSpace(line[len("Version: "):])
 		}
 	}
-	return ""
+	return flush()
 }
 
 // Detect reports whether data is a KubeletConfiguration

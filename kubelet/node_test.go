@@ -278,3 +278,10 @@ func TestCIS41AbsentFilesAreNotApplicable(t *testing.T) {
 	}
 	assert.Contains(t, findingOf(t, r.Findings, "kubelet/ConfigFilePermissions").Message, "not applicable")
 }
+
+func TestInstalledVersion(t *testing.T) {
+	mk := func(s string) fstest.MapFS { return fstest.MapFS{"var/lib/dpkg/status": {Data: []byte(s)}} }
+	assert.Equal(t, "v1.32.1", InstalledVersion(mk("Package: kubelet\nStatus: install ok installed\nVersion: 1:1.32.1-1.1\n")))
+	assert.Equal(t, "", InstalledVersion(mk("Package: kubelet\nStatus: deinstall ok config-files\nVersion: 1.30.0-1.1\n\nPackage: kubectl\nStatus: install ok installed\nVersion: 1.33.0-1.1\n")))
+	assert.Equal(t, "", InstalledVersion(fstest.MapFS{}))
+}
