@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Target is the apparmor_parser syntax level to validate against.
@@ -51,6 +52,66 @@ type ParseOptions struct {
 	Target Target
 	// SkipABICheck does not require abi files to exist.
 	SkipABICheck bool
+	// Cache, when set, keeps the include files read from FS so that
+	// parsing many profiles reads each tunable and abstraction once. It
+	// is safe for concurrent use; share one per FS.
+	Cache *FileCache
+}
+
+// FileCache caches file contents and metadata read through an fs.FS.
+type FileCache struct {
+	mu    sync.Mutex
+	files map[string]cachedFile
+}
+
+type cachedFile struct {
+	data  []byte
+	isDir bool
+	ents  []string
+	err   error
+}
+
+func (c *FileCache) get(name string) (cachedFile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.files[name]
+	return f, ok
+}
+
+func (c *FileCache) put(name string, f cachedFile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.files == nil {
+		c.files = map[string]cachedFile{}
+	}
+	c.files[name] = f
+}
+
+// stat returns whether name exists and is a directory, through the cache.
+func (st *parseState) stat(name string) (exists, isDir bool) {
+	if c := st.opts.Cache; c != nil {
+		if f, ok := c.get(name); ok {
+			return f.err == nil, f.isDir
+		}
+	}
+	info, err := fs.Stat(st.opts.FS, name)
+	if st.opts.Cache != nil && err != nil {
+		st.opts.Cache.put(name, cachedFile{err: err})
+	}
+	if err != nil {
+		return false, false
+	}
+	if info.IsDir() && st.opts.Cache != nil {
+		ents, err := fs.ReadDir(st.opts.FS, name)
+		var names []string
+		for _, e := range ents {
+			if !e.IsDir() {
+				names = append(names, e.Name())
+			}
+		}
+		st.opts.Cache.put(name, cachedFile{isDir: true, ents: names, err: err})
+	}
+	return true, info.IsDir()
 }
 
 func (o *ParseOptions) target() Target {
@@ -101,7 +162,7 @@ func (st *parseState) lookup(name string, magic bool) (string, bool) {
 		if strings.HasPrefix(c, "../") || c == ".." {
 			continue
 		}
-		if _, err := fs.Stat(st.opts.FS, c); err == nil {
+		if ok, _ := st.stat(c); ok {
 			return c, true
 		}
 	}
@@ -124,6 +185,16 @@ func ignoredInclude(name string) bool {
 func (st *parseState) readFile(name string) ([]byte, error) {
 	if b, ok := st.cache[name]; ok {
 		return b, nil
+	}
+	if c := st.opts.Cache; c != nil {
+		if f, ok := c.get(name); ok && f.data != nil {
+			return f.data, nil
+		}
+		defer func() {
+			if b, ok := st.cache[name]; ok {
+				c.put(name, cachedFile{data: b})
+			}
+		}()
 	}
 	f, err := st.opts.FS.Open(name)
 	if err != nil {
@@ -177,23 +248,29 @@ func (st *parseState) resolveInclude(p *parser, inc *Include, parent *Profile) {
 	}
 	st.stack = append(st.stack, name)
 	defer func() { st.stack = st.stack[:len(st.stack)-1] }()
-	info, err := fs.Stat(st.opts.FS, name)
-	if err != nil {
-		p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
-		return
-	}
+	_, isDir := st.stat(name)
 	var files []string
-	if info.IsDir() {
-		ents, err := fs.ReadDir(st.opts.FS, name)
-		if err != nil {
-			p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
-			return
+	if isDir {
+		var names []string
+		if f, ok := st.cachedDir(name); ok {
+			names = f
+		} else {
+			ents, err := fs.ReadDir(st.opts.FS, name)
+			if err != nil {
+				p.errorf(inc.Pos.Offset, ErrInclude, "include %s: %v", quoteInc(inc), err)
+				return
+			}
+			for _, e := range ents {
+				if !e.IsDir() {
+					names = append(names, e.Name())
+				}
+			}
 		}
-		for _, e := range ents {
-			if e.IsDir() || ignoredInclude(e.Name()) {
+		for _, n := range names {
+			if ignoredInclude(n) {
 				continue
 			}
-			files = append(files, path.Join(name, e.Name()))
+			files = append(files, path.Join(name, n))
 		}
 		sort.Strings(files)
 	} else {
@@ -239,6 +316,15 @@ func (st *parseState) resolveInclude(p *parser, inc *Include, parent *Profile) {
 			st.stack = st.stack[:len(st.stack)-1]
 		}
 	}
+}
+
+func (st *parseState) cachedDir(name string) ([]string, bool) {
+	if c := st.opts.Cache; c != nil {
+		if f, ok := c.get(name); ok && f.isDir && f.err == nil {
+			return f.ents, true
+		}
+	}
+	return nil, false
 }
 
 func quoteInc(inc *Include) string {

@@ -21,13 +21,15 @@ type Options struct {
 	BaseDir     string
 	IncludeDirs []string
 	WorkDir     string
+	// Cache shares include files between Scan calls (see ParseOptions).
+	Cache *FileCache
 	// Target is the apparmor_parser syntax level the nodes run (zero:
 	// Target4). Use Target3 for Debian 12 nodes.
 	Target Target
 }
 
 func (o Options) parseOptions() *ParseOptions {
-	return &ParseOptions{FS: o.FS, BaseDir: o.BaseDir, IncludeDirs: o.IncludeDirs, WorkDir: o.WorkDir, Target: o.Target}
+	return &ParseOptions{FS: o.FS, BaseDir: o.BaseDir, IncludeDirs: o.IncludeDirs, WorkDir: o.WorkDir, Target: o.Target, Cache: o.Cache}
 }
 
 // ErrNoProfile is returned by Scan when the input defines no profile.

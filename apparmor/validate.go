@@ -785,36 +785,82 @@ func globAtoms(s string) []atom {
 	return out
 }
 
-func atomChars(a atom) func(byte) bool {
+// atomHas reports whether atom a matches byte c.
+func atomHas(a atom, c byte) bool {
 	switch a.kind {
 	case 'c':
-		return func(b byte) bool { return b == a.ch }
+		return c == a.ch
 	case '?', '*':
-		return func(b byte) bool { return b != '/' }
+		return c != '/'
 	case '#':
-		return func(byte) bool { return true }
+		return true
 	default:
-		return func(b byte) bool { return a.cls[b] }
+		return a.cls[c]
 	}
 }
 
 func compatible(a, b atom) bool {
-	fa, fb := atomChars(a), atomChars(b)
+	switch {
+	case a.kind == 'c':
+		return atomHas(b, a.ch)
+	case b.kind == 'c':
+		return atomHas(a, b.ch)
+	case a.kind == '#' || b.kind == '#':
+		if a.kind == '[' {
+			return anyIn(a.cls, false)
+		}
+		if b.kind == '[' {
+			return anyIn(b.cls, false)
+		}
+		return true
+	case a.kind == '[' && b.kind == '[':
+		for c := 1; c < 256; c++ {
+			if a.cls[c] && b.cls[c] {
+				return true
+			}
+		}
+		return false
+	case a.kind == '[':
+		return anyIn(a.cls, true)
+	case b.kind == '[':
+		return anyIn(b.cls, true)
+	}
+	return true // ?, * against ?, *
+}
+
+func anyIn(cls *[256]bool, noSlash bool) bool {
 	for c := 1; c < 256; c++ {
-		if fa(byte(c)) && fb(byte(c)) {
+		if cls[c] && !(noSlash && c == '/') {
 			return true
 		}
 	}
 	return false
 }
 
+// literalPrefix returns the part of a glob before its first special
+// character.
+func literalPrefix(s string) string {
+	if i := strings.IndexAny(s, "*?[\\{"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // globsOverlap reports whether two AARE globs match a common string.
 func globsOverlap(x, y string) bool {
+	px, py := literalPrefix(x), literalPrefix(y)
+	if !strings.HasPrefix(px, py) && !strings.HasPrefix(py, px) {
+		return false
+	}
+	if px == x && py == y {
+		return x == y
+	}
 	a, b := globAtoms(x), globAtoms(y)
-	seen := map[[2]int]bool{}
+	w := len(b) + 1
+	seen := make([]bool, (len(a)+1)*w)
 	var rec func(i, j int) bool
 	rec = func(i, j int) bool {
-		k := [2]int{i, j}
+		k := i*w + j
 		if seen[k] {
 			return false
 		}
