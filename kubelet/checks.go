@@ -209,6 +209,8 @@ func (e *Effective) finding(r kubeharden.Rule, pass bool, v Value, msg, fix stri
 	if v.Origin.Kind == OriginFlag {
 		if s, ok := settingByName(v.Name); ok && s.flag != "" {
 			p = "--" + s.flag
+		} else if strings.HasPrefix(v.Name, "featureGates.") {
+			p = "--feature-gates"
 		}
 	}
 	msg += e.kubeBenchNote(v)

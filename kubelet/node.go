@@ -45,6 +45,8 @@ type Node struct {
 	KubeletVersion string
 	// Errors are input problems that did not stop the assessment.
 	Errors []kubeharden.InputError
+
+	fsys fs.FS
 }
 
 // defaultConfigPath is the kubeadm config path, used when no unit exists.
@@ -54,7 +56,7 @@ const defaultConfigPath = "/var/lib/kubelet/config.yaml"
 // in fsys (a copy of a node's root), assembles its command line, and
 // resolves the effective configuration (config file, drop-ins, flags).
 func LoadNode(fsys fs.FS, opts NodeOptions) (*Node, error) {
-	n := &Node{KubeletVersion: opts.KubeletVersion}
+	n := &Node{KubeletVersion: opts.KubeletVersion, fsys: fsys}
 	if n.KubeletVersion == "" {
 		n.KubeletVersion = InstalledVersion(fsys)
 	}
@@ -94,7 +96,7 @@ func LoadNode(fsys fs.FS, opts NodeOptions) (*Node, error) {
 
 // Report evaluates the node: the CIS 4.2 checks on the effective
 // configuration and, when opts.Files is set, the CIS 4.1 file checks.
-func (n *Node) Report(fsys fs.FS, opts NodeOptions) kubeharden.Report {
+func (n *Node) Report(opts NodeOptions) kubeharden.Report {
 	r := kubeharden.Report{Source: "kubelet", Document: -1, Object: "Kubelet", Kind: "Kubelet", Errors: n.Errors}
 	if n.Service != nil {
 		r.Source = n.Service.Unit
@@ -105,7 +107,7 @@ func (n *Node) Report(fsys fs.FS, opts NodeOptions) kubeharden.Report {
 	}
 	r.Findings = Evaluate(n.Effective, o)
 	if opts.Files != nil {
-		r.Findings = append(r.Findings, evaluateFiles(fsys, n.Service, n.Effective, opts)...)
+		r.Findings = append(r.Findings, evaluateFiles(n.fsys, n.Service, n.Effective, opts)...)
 	}
 	r.ComputeScore()
 	return r
@@ -118,7 +120,7 @@ func AssessNode(fsys fs.FS, opts NodeOptions) (kubeharden.Report, error) {
 	if err != nil {
 		return kubeharden.Report{}, err
 	}
-	return n.Report(fsys, opts), nil
+	return n.Report(opts), nil
 }
 
 // InstalledVersion returns the version of the kubelet package recorded in

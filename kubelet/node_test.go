@@ -30,7 +30,7 @@ func TestHardenedNodeLayout(t *testing.T) {
 	assert.Equal(t, "v1.33.4", n.KubeletVersion, "read from /var/lib/dpkg/status")
 	assert.Equal(t, ModeConfigFile, n.Effective.Mode)
 	assert.Equal(t, "/var/lib/kubelet/config.yaml", n.Effective.ConfigFile)
-	r := n.Report(fsys, NodeOptions{})
+	r := n.Report(NodeOptions{})
 	assert.Empty(t, failedIDs(r))
 	assert.Empty(t, r.Errors)
 	assert.Equal(t, "/usr/lib/systemd/system/kubelet.service", r.Source)
@@ -58,7 +58,7 @@ func TestFlagsOnlyNodeLayout(t *testing.T) {
 	n, err := LoadNode(os.DirFS("testdata/nodes/flagsonly"), NodeOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, ModeFlagsOnly, n.Effective.Mode)
-	r := n.Report(nil, NodeOptions{})
+	r := n.Report(NodeOptions{})
 	// ${KUBELET_ARGS} is substituted as one word, so "--seccomp-default
 	// --feature-gates=..." is a single (invalid) flag: the kubelet refuses
 	// it and seccompDefault stays false.
