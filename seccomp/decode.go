@@ -3,6 +3,7 @@ package seccomp
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,10 @@ import (
 type ParseOptions struct {
 	// MaxBytes caps the input size; 0 means DefaultMaxBytes.
 	MaxBytes int
+	// ExtraFields are top-level keys of an enclosing format (such as the
+	// Security Profiles Operator's baseProfileName) that are neither
+	// profile fields nor unknown: their scalar values go to Profile.Extra.
+	ExtraFields []string
 }
 
 type fieldSpec struct {
@@ -86,7 +91,7 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 		return nil, &kubeharden.InputError{Source: source, Document: 0, Line: l, Column: c,
 			Err: fmt.Errorf("%w: top-level JSON value is %s, want an object", ErrNotProfile, root.kind)}
 	}
-	d := &decoder{p: p}
+	d := &decoder{p: p, extra: opts.ExtraFields}
 	p.offs[""] = root.off
 	d.top(root)
 	p.Empty = len(root.members) == 0
@@ -104,6 +109,7 @@ func ParseWithOptions(source string, data []byte, opts ParseOptions) (*Profile, 
 type decoder struct {
 	p        *Profile
 	features Dialect // dialect-specific features in use
+	extra    []string
 }
 
 func (d *decoder) detect() Dialect {
@@ -147,6 +153,20 @@ func (d *decoder) object(n *jnode, path *fpath, mask Dialect, fields []fieldSpec
 					break
 				}
 			}
+		}
+		if idx < 0 && path == nil && slices.Contains(d.extra, m.key) {
+			if d.p.Extra == nil {
+				d.p.Extra = map[string]string{}
+			}
+			switch m.val.kind {
+			case jString, jNumber:
+				d.p.Extra[m.key] = m.val.str
+			case jBool:
+				d.p.Extra[m.key] = strconv.FormatBool(m.val.b)
+			default:
+				d.p.Extra[m.key] = ""
+			}
+			continue
 		}
 		if idx < 0 {
 			kp := (&fpath{parent: path, key: m.key}).String()

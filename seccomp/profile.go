@@ -105,6 +105,10 @@ type Profile struct {
 	ListenerMetadata string
 	Syscalls         []Syscall
 
+	// Extra holds the values of ParseOptions.ExtraFields met at the top
+	// level (strings, numbers and booleans as written; "" otherwise).
+	Extra map[string]string
+
 	// Problems are decode problems that did not stop the parse: values some
 	// runtimes reject, duplicate and case-variant keys, unknown fields.
 	Problems []Problem

@@ -184,6 +184,12 @@ var (
 		"The profile allows syscalls the runtime's RuntimeDefault profile denies for the same architecture and capabilities.",
 		risk, medium, -5, "remove the extra syscalls, or justify each one"), helpDocker)
 
+	// Security Profiles Operator.
+	RuleSPOBaseProfile = help(rule("SPOBaseProfile", "SeccompProfile extends a base profile",
+		"A Security Profiles Operator SeccompProfile with baseProfileName is installed merged with the base profile, so it allows more than its own list.",
+		check, info, 0, "review the base profile's syscalls too"),
+		"https://github.com/kubernetes-sigs/security-profiles-operator/blob/main/installation-usage.md")
+
 	// Pods.
 	RulePodUnconfined = help(rule("PodUnconfined", "Container runs without seccomp",
 		"seccompProfile is Unconfined, or unset on a kubelet without SeccompDefault: no syscall filter applies.",
@@ -211,6 +217,7 @@ func Rules() []kubeharden.Rule {
 		RuleUnknownSyscall, RuleSyscallNotOnArch, RuleRedundantRule, RuleDuplicateSyscall, RuleSameArgIndexOR,
 		RuleMaskedEqZeroMask, RuleEpermDefault, RuleTraceWithoutTracer, RuleKillOnCommonSyscall, RuleCompatArch, RuleMissingNativeArch,
 		RuleDroppedByRuntime, RuleWeakerThanDefault,
+		RuleSPOBaseProfile,
 		RulePodUnconfined, RuleLocalhostProfileMissing, RuleLocalhostPathInvalid,
 	}
 }
