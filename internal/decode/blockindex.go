@@ -319,7 +319,11 @@ func (b *blockIndex) lookup(raw []byte, path string) (line, col int, exact, ok b
 	if len(b.nodes) > 0 {
 		atLine, atCol = int(b.nodes[0].line), int(b.nodes[0].col)
 	}
-	for _, s := range parsePath(path) {
+	for it := (pathIter{path: path}); ; {
+		s, more := it.next()
+		if !more {
+			break
+		}
 		if cur >= 0 && b.nodes[cur].flow {
 			return 0, 0, false, false
 		}

@@ -272,26 +272,64 @@ func decodeMeta(js []byte, m *Meta) error {
 // JSON object without decoding the rest (which the analyzer decodes once,
 // typed). It declines (false) on anything unusual — escaped keys, non-string
 // values — so that slowMeta gives the exact API-server reading and error.
+// Like encoding/json, the last of duplicate keys wins.
 func fastMeta(js []byte, m *Meta) bool {
+	var out Meta
+	ok := eachMember(js, func(key, val []byte) bool {
+		switch string(key) {
+		case "apiVersion":
+			return jsonString(val, &out.APIVersion)
+		case "kind":
+			return jsonString(val, &out.Kind)
+		case "metadata":
+			out.Name, out.Namespace, out.Labels, out.Annotations = "", "", nil, nil
+			if val[0] == 'n' {
+				return string(val) == "null"
+			}
+			return eachMember(val, func(k, v []byte) bool {
+				switch string(k) {
+				case "name":
+					return jsonString(v, &out.Name)
+				case "namespace":
+					return jsonString(v, &out.Namespace)
+				case "labels":
+					return stringMap(v, &out.Labels)
+				case "annotations":
+					return stringMap(v, &out.Annotations)
+				}
+				return true
+			})
+		}
+		return true
+	})
+	if ok {
+		*m = out
+	}
+	return ok
+}
+
+// eachMember calls fn for every member of the JSON object js, with the raw
+// key (unescaped keys only) and raw value. It returns false when js is not
+// a plain object or fn declines.
+func eachMember(js []byte, fn func(key, val []byte) bool) bool {
 	i := skipSpace(js)
 	if i >= len(js) || js[i] != '{' {
 		return false
 	}
 	i++
-	var meta []byte
 	for {
 		i += skipSpace(js[i:])
 		if i >= len(js) {
 			return false
 		}
-		if js[i] == '}' {
-			break
-		}
-		if js[i] == ',' {
+		switch js[i] {
+		case '}':
+			return true
+		case ',':
 			i++
 			continue
-		}
-		if js[i] != '"' {
+		case '"':
+		default:
 			return false
 		}
 		end := i + 1
@@ -316,39 +354,44 @@ func fastMeta(js []byte, m *Meta) bool {
 		if err != nil || n == 0 {
 			return false
 		}
-		val := js[i : i+n]
-		i += n
-		switch string(key) {
-		case "apiVersion", "kind":
-			if val[0] == 'n' { // null
-				if string(key) == "kind" {
-					m.Kind = ""
-				} else {
-					m.APIVersion = ""
-				}
-				continue
-			}
-			if val[0] != '"' || bytes.IndexByte(val, '\\') >= 0 {
-				return false
-			}
-			if string(key) == "kind" {
-				m.Kind = string(val[1 : len(val)-1])
-			} else {
-				m.APIVersion = string(val[1 : len(val)-1])
-			}
-		case "metadata":
-			meta = val
+		if !fn(key, js[i:i+n]) {
+			return false
 		}
+		i += n
 	}
-	if meta == nil || meta[0] == 'n' {
+}
+
+// jsonString reads a JSON string or null without escapes.
+func jsonString(val []byte, dst *string) bool {
+	if string(val) == "null" {
+		*dst = ""
 		return true
 	}
-	var mm Meta
-	if err := slowMeta(append(append([]byte(`{"metadata":`), meta...), '}'), &mm); err != nil {
+	if len(val) < 2 || val[0] != '"' || bytes.IndexByte(val, '\\') >= 0 {
 		return false
 	}
-	m.Name, m.Namespace, m.Labels, m.Annotations = mm.Name, mm.Namespace, mm.Labels, mm.Annotations
+	*dst = string(val[1 : len(val)-1])
 	return true
+}
+
+func stringMap(val []byte, dst *map[string]string) bool {
+	if string(val) == "null" {
+		*dst = nil
+		return true
+	}
+	m := map[string]string{}
+	ok := eachMember(val, func(k, v []byte) bool {
+		var s string
+		if !jsonString(v, &s) {
+			return false
+		}
+		m[string(k)] = s
+		return true
+	})
+	if ok {
+		*dst = m
+	}
+	return ok
 }
 
 func slowMeta(js []byte, m *Meta) error {

@@ -77,33 +77,66 @@ type segment struct {
 // parsePath splits "a.b[0].c[x.y/z]" into segments.
 func parsePath(path string) []segment {
 	var segs []segment
-	for i := 0; i < len(path); {
+	for it := (pathIter{path: path}); ; {
+		s, ok := it.next()
+		if !ok {
+			return segs
+		}
+		segs = append(segs, s)
+	}
+}
+
+// pathIter yields the segments of a path without allocating.
+type pathIter struct {
+	path string
+	i    int
+}
+
+func (it *pathIter) next() (segment, bool) {
+	path := it.path
+	for it.i < len(path) {
+		i := it.i
 		switch path[i] {
 		case '.':
-			i++
+			it.i++
 		case '[':
 			j := strings.IndexByte(path[i:], ']')
 			if j < 0 {
-				segs = append(segs, segment{key: path[i+1:], index: -1})
-				return segs
+				it.i = len(path)
+				return segment{key: path[i+1:], index: -1}, true
 			}
 			inner := path[i+1 : i+j]
-			if n, err := strconv.Atoi(inner); err == nil && n >= 0 {
-				segs = append(segs, segment{index: n})
-			} else {
-				segs = append(segs, segment{key: strings.Trim(inner, `"'`), index: -1})
+			it.i = i + j + 1
+			if n, ok := atoi(inner); ok {
+				return segment{index: n}, true
 			}
-			i += j + 1
+			return segment{key: strings.Trim(inner, `"'`), index: -1}, true
 		default:
 			j := strings.IndexAny(path[i:], ".[")
 			if j < 0 {
 				j = len(path) - i
 			}
-			segs = append(segs, segment{key: path[i : i+j], index: -1})
-			i += j
+			it.i = i + j
+			return segment{key: path[i : i+j], index: -1}, true
 		}
 	}
-	return segs
+	return segment{}, false
+}
+
+// atoi parses a non-negative decimal index.
+func atoi(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 func lastSegment(path string) string {
@@ -141,7 +174,11 @@ func (p *positioner) lookupTree(path string) (line, col int, exact, ok bool) {
 	}
 	cur := deref(root)
 	at := root // the node whose position we report
-	for _, s := range parsePath(path) {
+	for it := (pathIter{path: path}); ; {
+		s, more := it.next()
+		if !more {
+			break
+		}
 		var next, keyNode *node
 		if s.index >= 0 {
 			if cur.Kind == yaml3.SequenceNode && s.index < len(cur.Content) {
