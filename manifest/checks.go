@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/kubeharden/kubeharden"
-	"github.com/kubeharden/kubeharden/image"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -856,24 +855,24 @@ func checkImages(s *scanner, _ *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		fp := c.path + ".image"
-		ref, err := image.ParseReference(c.image)
+		ref, err := parseImage(c.image)
 		if err != nil {
 			s.fail(&ruleImageReferenceInvalid, fmt.Sprintf("container %s: %v", c, err), fp, "set "+fp+" to a valid reference such as registry.example/app:1.2.3")
 			continue
 		}
 		switch {
-		case ref.IsNameOnly():
+		case ref.nameOnly():
 			s.fail(&ruleImageTagMissing, fmt.Sprintf("container %s uses %q without a tag or digest (implicitly :latest)", c, c.image), fp,
-				"pin "+fp+" to a version tag or, better, a digest ("+ref.Familiar()+"@sha256:...)")
-		case ref.IsLatest():
+				"pin "+fp+" to a version tag or, better, a digest ("+c.image+"@sha256:...)")
+		case ref.latest():
 			s.fail(&ruleImageLatestTag, fmt.Sprintf("container %s uses the moving tag :latest (%q)", c, c.image), fp,
 				"pin "+fp+" to a version tag or a digest instead of :latest")
 		}
 		policy := string(c.pull)
 		if policy == "" {
-			policy = ref.DefaultPullPolicy()
+			policy = ref.defaultPullPolicy()
 		}
-		if ref.IsMutable() && policy != string(corev1.PullAlways) {
+		if ref.mutable() && policy != string(corev1.PullAlways) {
 			pp := c.path + ".imagePullPolicy"
 			s.fail(&ruleImagePullPolicy, fmt.Sprintf("container %s uses the mutable reference %q with imagePullPolicy %s: a node may run a stale or tampered cached image", c, c.image, policy), pp,
 				"set "+pp+": Always, or pin "+fp+" to a digest")

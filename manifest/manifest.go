@@ -134,7 +134,7 @@ func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeha
 	if !opts.IgnoreAnnotation {
 		suppress(o.meta.Annotations, s.findings)
 	}
-	d.Positioned(s.findings)
+	position(d, s.findings)
 	r := &kubeharden.Report{Source: d.Source, Document: d.Index, Object: objectName(d, o), Kind: d.Meta.Kind, Findings: s.findings}
 	r.ComputeScore()
 	return r, nil
@@ -180,4 +180,24 @@ func ScanObject(obj any, opts Options) (*kubeharden.Report, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// position fills the findings' positions, resolving each distinct path once
+// (passed findings share the pod spec's path, several findings a
+// container's).
+func position(d *decode.Document, fs []kubeharden.Finding) {
+	for i := range fs {
+		if fs[i].Position.IsValid() {
+			continue
+		}
+		for j := range i {
+			if fs[j].Path == fs[i].Path && fs[j].Position.File == d.Source {
+				fs[i].Position = fs[j].Position
+				break
+			}
+		}
+		if !fs[i].Position.IsValid() {
+			fs[i].Position = d.Position(fs[i].Path)
+		}
+	}
 }
