@@ -454,6 +454,9 @@ func (p *parser) tryBool() (Node, bool) {
 	if op == "+=" {
 		p.errorf(start, ErrSyntax, "boolean $%s cannot be appended to", name)
 	}
+	if (op == "?=" || op == ":=") && p.st.opts.target() < Target4 {
+		p.errorf(start, ErrVersion, "boolean operator %s needs AppArmor 4", op)
+	}
 	p.lx.off = o + len(op)
 	vals := p.lineValues(start)
 	switch {
@@ -855,6 +858,9 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 			p.errorf(t.off, ErrSyntax, "%s: empty list", key)
 		}
 		if key == "identities" {
+			if p.st.opts.target() < Target4 {
+				p.errorf(t.off, ErrVersion, "identities need AppArmor 4")
+			}
 			for _, it := range list {
 				if it.is(",") {
 					continue
@@ -1011,6 +1017,9 @@ func (p *parser) parseABIRaw() Node {
 			p.restOfLine()
 			return nil
 		}
+	}
+	if a.Magic && (a.Path == "kernel" || a.Path == "default") && p.st.opts.target() < Target4 {
+		p.errorf(start, ErrVersion, "abi <%s> needs AppArmor 4", a.Path)
 	}
 	if a.Path == "" || strings.ContainsAny(a.Path, "\"\n") {
 		p.errorf(start, ErrSyntax, "abi: bad path %q", a.Path)

@@ -665,6 +665,9 @@ func (c *cursor) parseMount() {
 				if !mountFlags[v] {
 					c.invalid(t.off, "invalid mount option %q", v)
 				}
+				if mountFlags4[v] {
+					c.needs4(t.off, "mount option "+v)
+				}
 				if a, ok := mountAliases[v]; ok {
 					v = a
 				}
@@ -724,6 +727,12 @@ func (c *cursor) parseMount() {
 		if !hasArrow {
 			// `mount /foo,` names a mount point only.
 			dst, src = src, ""
+			for o := range opts {
+				if mountPropagation[o] && dst != "" {
+					c.needs4(c.toks[0].off, "a propagation mount rule without '->'")
+					break
+				}
+			}
 		}
 		if src != "" {
 			for o := range opts {

@@ -81,9 +81,14 @@ var profileModes = set("enforce", "complain", "kill", "unconfined", "prompt", "d
 
 var profileFlags3 = set("enforce", "complain", "kill", "unconfined", "audit", "mediate_deleted",
 	"delegate_deleted", "attach_disconnected", "no_attach_disconnected", "chroot_relative", "namespace_relative",
-	"chroot_attach", "chroot_no_attach", "debug")
+	"chroot_attach", "chroot_no_attach")
 
-var profileFlags4 = set("prompt", "default_allow", "interruptible")
+// profileFlags4 are flags 3.0 does not accept (3.0.8 calls debug "no
+// longer valid"; 4.x accepts it again).
+var profileFlags4 = set("prompt", "default_allow", "interruptible", "debug")
+
+// mountFlags4 are mount options 3.0.8 reports as unsupported.
+var mountFlags4 = set("nostrictatime", "lazytime", "nolazytime", "symfollow", "nosymfollow")
 
 var errnoNames = set("EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",
 	"EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR",

@@ -369,7 +369,7 @@ func (ck *checker) checkSiblings(ps []*Profile) {
 func (ck *checker) profile(p *Profile) {
 	ck.checkFlags(p)
 	builtins := map[string][]string{"profile_name": {p.Name}}
-	if !p.IsHat() && (p.Attachment != "" || strings.HasPrefix(p.Name, "/")) {
+	if !p.IsHat() && (p.Attachment != "" || strings.HasPrefix(p.Name, "/")) && ck.st.opts.target() >= Target4 {
 		att := p.Attachment
 		if att == "" {
 			att = p.Name
