@@ -587,8 +587,7 @@ func (l *linter) stages() {
 		}
 	}
 	if len(noRR) > 0 {
-		f := l.fail(ruleRequestReceived, "omitStages", "RequestReceived is not omitted for %s: every such request is logged twice", strings.Join(noRR, ", "))
-		f.Patch = nil
+		l.fail(ruleRequestReceived, "omitStages", "RequestReceived is not omitted for %s: every such request is logged twice", strings.Join(noRR, ", "))
 	}
 }
 

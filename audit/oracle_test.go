@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/apiserver/pkg/audit/policy"
 	"k8s.io/apiserver/pkg/authentication/user"
@@ -251,4 +252,60 @@ func TestDifferentialRandomPolicies(t *testing.T) {
 		require.NoError(t, err)
 		compareWithOracle(t, fmt.Sprintf("random-%d", i), data, rng, 300)
 	}
+}
+
+// TestDifferentialValidation generates policies with invalid values in
+// every validated position and checks that Validate rejects exactly what
+// the API server's loader rejects.
+func TestDifferentialValidation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	levels := []Level{LevelNone, LevelMetadata, LevelRequest, LevelRequestResponse, "", "metadata", "Everything"}
+	stages := []Stage{StageRequestReceived, StageResponseStarted, StageResponseComplete, StagePanic, "RequestRecieved", ""}
+	urls := []string{"*", "/api*", "/healthz", "healthz", "/a*b", "", "/**", "/x/*", "**"}
+	groups := []string{"", "*", "apps", "apps/v1", "Apps", "a_b.io", "-a.io", "rbac.authorization.k8s.io", "a..b"}
+	rejected := 0
+	for i := 0; i < 2000; i++ {
+		p := &Policy{APIVersion: APIVersion, Kind: "Policy"}
+		if rng.IntN(20) == 0 {
+			p.APIVersion = "audit.k8s.io/v1beta1"
+		}
+		if rng.IntN(3) == 0 {
+			p.OmitStages = []Stage{pick(rng, stages)}
+		}
+		for n := rng.IntN(4); n > 0; n-- {
+			r := PolicyRule{Level: pick(rng, levels)}
+			if rng.IntN(3) == 0 {
+				r.OmitStages = []Stage{pick(rng, stages)}
+			}
+			switch rng.IntN(3) {
+			case 0:
+				r.NonResourceURLs = []string{pick(rng, urls)}
+				if rng.IntN(4) == 0 {
+					r.Namespaces = []string{"default"}
+				}
+			case 1:
+				gr := GroupResources{Group: pick(rng, groups)}
+				if rng.IntN(2) == 0 {
+					gr.Resources = []string{"pods"}
+				}
+				if rng.IntN(3) == 0 {
+					gr.ResourceNames = []string{"x"}
+				}
+				r.Resources = []GroupResources{gr}
+			}
+			p.Rules = append(p.Rules, r)
+		}
+		data, err := json.Marshal(p)
+		require.NoError(t, err)
+		_, oracleErr := policy.LoadPolicyFromBytes(data)
+		parsed, _, err := Parse("p.json", data)
+		require.NoError(t, err)
+		ours := Validate(parsed)
+		require.Equal(t, oracleErr == nil, ours == nil, "policy %s: apiserver %v, Validate %v", data, oracleErr, ours)
+		if ours != nil {
+			rejected++
+		}
+	}
+	assert.Greater(t, rejected, 500)
+	assert.Less(t, rejected, 1900)
 }
