@@ -32,7 +32,8 @@ type profileView struct {
 	rules []*Rule
 	vars  map[string][]string
 	// file rules with expanded, brace-free patterns.
-	files []fileRule
+	files  []fileRule
+	patsOf map[*Rule][]string
 }
 
 type fileRule struct {
@@ -41,10 +42,13 @@ type fileRule struct {
 	bare bool // `file,` or `all,`
 }
 
-const maxPatternsPerRule = 256
+const (
+	maxPatternsPerRule = 256
+	maxViewPatterns    = 50000 // expanded file patterns analysed per profile
+)
 
 func newProfileView(f *File, p *Profile) *profileView {
-	v := &profileView{p: p, rules: p.Rules(), vars: map[string][]string{}}
+	v := &profileView{p: p, rules: p.Rules(), vars: map[string][]string{}, patsOf: map[*Rule][]string{}}
 	if f != nil {
 		for k, vals := range f.Vars {
 			v.vars[k] = vals
@@ -56,12 +60,19 @@ func newProfileView(f *File, p *Profile) *profileView {
 		}
 	}
 	v.vars["profile_name"] = []string{p.Name}
+	total := 0
 	for _, r := range v.rules {
 		switch {
 		case r.Kind == RuleAll || r.Kind == RuleFile && r.Bare:
 			v.files = append(v.files, fileRule{r: r, bare: true})
 		case r.Kind == RuleFile || r.Kind == RuleLink:
-			v.files = append(v.files, fileRule{r: r, pats: v.patterns(r.Path)})
+			pats := []string{r.Path}
+			if total < maxViewPatterns {
+				pats = v.patterns(r.Path)
+			}
+			total += len(pats)
+			v.files = append(v.files, fileRule{r: r, pats: pats})
+			v.patsOf[r] = pats
 		}
 	}
 	return v

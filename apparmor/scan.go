@@ -360,7 +360,7 @@ func (a *analysis) fileRule(r *Rule, txt string) {
 	if r.Target != "" && !strings.ContainsAny(r.Exec, "pcPC") && r.Kind == RuleFile && !strings.Contains(r.Perms, "l") {
 		a.fail(ruleTargetIgnored, r.Pos, txt, "", "rule %q has a target but no p or c transition", txt)
 	}
-	for _, pat := range a.view.patterns(r.Path) {
+	for _, pat := range a.view.patsOf[r] {
 		if pat == "/**" || pat == "/**/" || pat == "**" {
 			if permHas(r, 'w') || permHas(r, 'r') {
 				a.fail(ruleBareFile, r.Pos, txt, "", "rule %q covers every path", txt)

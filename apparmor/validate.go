@@ -18,6 +18,7 @@ type checker struct {
 	unresolved bool
 	expanding  map[string]bool
 	unknown    []UnknownVar
+	spent      int
 }
 
 // UnknownVar is a variable reference that no assignment in the parsed text
@@ -272,7 +273,10 @@ func (ck *checker) expandVarList(p Pos, s string) []string {
 	return out
 }
 
-const maxExpansions = 4096
+const (
+	maxExpansions      = 4096   // values of one expanded field
+	maxTotalExpansions = 200000 // expanded values checked per parse
+)
 
 // expand replaces every @{var} in s with each of its values (the
 // cartesian product), reporting undefined variables and recursion.
@@ -451,10 +455,22 @@ func (ck *checker) rule(r *Rule, builtins map[string][]string) {
 		if !strings.Contains(f, "@{") {
 			continue
 		}
+		if ck.spent > maxTotalExpansions {
+			// Budget spent: only check that the variables exist.
+			for _, name := range varRefs(f) {
+				_, isVar := ck.vars[name]
+				_, isBuiltin := builtins[name]
+				if !isVar && !isBuiltin && validVarName(name) && !ck.unresolved {
+					ck.errorf(r.Pos, ErrUndefinedVariable, "variable @{%s} is used but never declared", name)
+				}
+			}
+			continue
+		}
 		vals, ok := ck.expand(r.Pos, f, builtins, 0)
 		if !ok {
 			continue
 		}
+		ck.spent += len(vals)
 		for _, v := range vals {
 			if msg := checkAARE(v); msg != "" {
 				ck.errorf(r.Pos, ErrInvalid, "%q expands to %q: %s", f, v, msg)
