@@ -65,7 +65,7 @@ func TestCorpusDefects(t *testing.T) {
 			not: []want{{"audit/SensitiveDataLogged", "", ""}}},
 		{file: "kube-hetzner-pr1825-example.yaml",
 			want: []want{
-				{"audit/ShadowedRule", "rules[2]", "matched first by rules[1]; its requests are audited at Metadata instead of None"},
+				{"audit/ShadowedRule", "rules[2]", "already matched by rules[1]; its requests are audited at Metadata instead of None"},
 				{"audit/MisplacedCatchAll", "rules[1]", ""},
 			},
 			not: []want{{"audit/MissingCatchAll", "", ""}}},

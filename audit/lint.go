@@ -264,7 +264,7 @@ func (l *linter) reachability() {
 				}
 				effect = fmt.Sprintf("; its requests are audited at %s instead of %s", strings.Join(ls, "/"), r.Level)
 			}
-			f := l.fail(ruleShadowed, rulePath(j), "%s (level %s) never applies: every request it matches is matched first by %s%s",
+			f := l.fail(ruleShadowed, rulePath(j), "%s (level %s) never applies: every request it matches is already matched by %s%s",
 				rulePath(j), r.Level, strings.Join(names, ", "), effect)
 			f.Fix = fmt.Sprintf("move %s before %s, or delete it", rulePath(j), names[0])
 		}

@@ -209,3 +209,29 @@ func TestRulesCatalogue(t *testing.T) {
 	}
 	assert.True(t, seen["audit/UnknownField"])
 }
+
+// TestSensitiveOnlyWhereBodiesLeak documents a deliberate choice: Request
+// level on get/list/watch/delete writes no body (those requests have none),
+// so SensitiveDataLogged does not fire, while the CIS 3.2.2 check, which
+// asks for Metadata only, still does.
+func TestSensitiveOnlyWhereBodiesLeak(t *testing.T) {
+	y := header + "rules:\n- level: Request\n  verbs: [get, list, watch, delete, deletecollection]\n  resources: [{group: '', resources: [secrets]}]\n- level: Metadata\n"
+	ids := lintYAML(t, y, Options{})
+	assert.NotContains(t, ids, "audit/SensitiveDataLogged")
+	assert.Contains(t, ids, "audit/CIS322")
+	y = header + "rules:\n- level: Request\n  verbs: [patch]\n  resources: [{group: '', resources: [secrets]}]\n- level: Metadata\n"
+	assert.Contains(t, lintYAML(t, y, Options{}), "audit/SensitiveDataLogged")
+	y = header + "rules:\n- level: RequestResponse\n  verbs: [get]\n  resources: [{group: '', resources: [secrets]}]\n- level: Metadata\n"
+	assert.Contains(t, lintYAML(t, y, Options{}), "audit/SensitiveDataLogged")
+}
+
+// TestShadowedNeedsEveryRequest: a rule is only shadowed when every request
+// it matches is matched before; authenticated users always carry
+// system:authenticated in a real cluster, but the analysis does not assume
+// it, so it never claims a shadow that depends on authenticator behaviour.
+func TestShadowedNeedsEveryRequest(t *testing.T) {
+	y := header + "rules:\n- level: None\n  userGroups: [system:authenticated]\n  nonResourceURLs: [/version]\n- level: None\n  users: [alice]\n  nonResourceURLs: [/version]\n- level: Metadata\n"
+	assert.NotContains(t, lintYAML(t, y, Options{}), "audit/ShadowedRule")
+	y = header + "rules:\n- level: None\n  nonResourceURLs: [/version]\n- level: None\n  users: [alice]\n  nonResourceURLs: [/version]\n- level: Metadata\n"
+	assert.Contains(t, lintYAML(t, y, Options{}), "audit/ShadowedRule")
+}
