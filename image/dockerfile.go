@@ -975,6 +975,7 @@ func (l *linter) add(in *dockerfile.Instruction) {
 	}
 	_, hasChecksum := in.Flag("checksum")
 	for _, src := range in.Args[:len(in.Args)-1] {
+		src = unquoteWord(src)
 		lower := strings.ToLower(src)
 		switch {
 		case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
@@ -988,6 +989,15 @@ func (l *linter) add(in *dockerfile.Instruction) {
 			l.fail(RuleDockerfileAdd, in, "use COPY for local files", "ADD %s copies a local file that is not an archive; COPY states the intent", src)
 		}
 	}
+}
+
+// unquoteWord removes the quotes BuildKit leaves on shell-form COPY and
+// ADD words (its instructions stage removes them).
+func unquoteWord(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
 
 func isArchive(name string) bool {
@@ -1013,7 +1023,7 @@ func (l *linter) copyCommon(s *dockerfile.Stage, in *dockerfile.Instruction, inF
 		}
 		if inFinal && l.finalBaseMinimal() {
 			for _, src := range in.Args[:max(len(in.Args)-1, 0)] {
-				switch path.Clean("/" + src) {
+				switch path.Clean("/" + unquoteWord(src)) {
 				case "/bin/sh", "/bin/bash", "/bin/busybox", "/busybox", "/bin/ash", "/usr/bin/bash", "/sbin/apk", "/usr/bin/apt", "/usr/bin/dpkg":
 					l.fail(RuleDockerfileShellInMinimal, in, "", "%s copies %s into a final image built on a minimal base", in.Cmd, src)
 				}
@@ -1035,7 +1045,7 @@ func (l *linter) copyCommon(s *dockerfile.Stage, in *dockerfile.Instruction, inF
 	}
 	if inFinal {
 		for _, src := range in.Args[:max(len(in.Args)-1, 0)] {
-			if why := secretFile(src); why != "" {
+			if why := secretFile(unquoteWord(src)); why != "" {
 				l.fail(RuleDockerfileSecret, in, "keep the file out of the build context (.dockerignore) and mount it as a build secret", "%s %s copies %s into the image", in.Cmd, src, why)
 			}
 		}

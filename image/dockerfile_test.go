@@ -366,3 +366,10 @@ func TestSplitShell(t *testing.T) {
 	assert.Equal(t, "curl", name)
 	assert.Equal(t, []string{"-fsSL", "https://x/a b"}, args)
 }
+
+func TestDockerfileQuotedCopySource(t *testing.T) {
+	fails := failsOf(t, good(`COPY ".env" /app/`), DockerfileOptions{})
+	assert.NotEmpty(t, fails[RuleDockerfileSecret.ID])
+	fails = failsOf(t, good(`ADD "app.py" /app/`), DockerfileOptions{})
+	assert.NotEmpty(t, fails[RuleDockerfileAdd.ID])
+}

@@ -65,8 +65,9 @@ type Directive struct {
 type Heredoc struct {
 	// Name is the delimiter word.
 	Name string
-	// Content is the body, each line ending in "\n"; with "<<-" leading
-	// tabs are removed.
+	// Content is the body as written, each line ending in "\n" (a CR of
+	// a CRLF file is kept, as BuildKit keeps it); with Chomp, leading tabs
+	// are to be removed when the content is used.
 	Content string
 	// Expand is false when the delimiter was quoted (<<'EOF'): the body is
 	// taken literally.
@@ -259,7 +260,11 @@ func ParseWithOptions(data []byte, o Options) (*File, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	f := &File{Escape: '\\'}
-	r := &lineReader{lines: bytes.Split(data, []byte("\n"))}
+	lines := bytes.Split(data, []byte("\n"))
+	if len(lines) > 0 && len(lines[len(lines)-1]) == 0 {
+		lines = lines[:len(lines)-1] // the newline ends the last line, it does not start one
+	}
+	r := &lineReader{lines: lines}
 
 	// Parser directives: only at the very top, each "# key=value"; any
 	// other line (an empty one included) ends them.
@@ -323,7 +328,9 @@ func ParseWithOptions(data []byte, o Options) (*File, error) {
 		}
 		line := b.String()
 		if strings.TrimSpace(line) == "" {
-			continue
+			// Only a continuation character: BuildKit makes an instruction
+			// with no keyword of it, which the build then rejects.
+			return nil, &ParseError{Line: lineNo, Err: fmt.Errorf("%w: line continuation without an instruction", ErrSyntax)}
 		}
 		if len(f.Instructions) >= maxInstr {
 			return nil, &ParseError{Line: lineNo, Err: fmt.Errorf("%w: more than %d instructions", ErrTooManyInstructions, maxInstr)}
@@ -334,7 +341,7 @@ func ParseWithOptions(data []byte, o Options) (*File, error) {
 		}
 		in.StartLine, in.EndLine, in.Column = lineNo, end, column
 		if in.Cmd == "RUN" || in.Cmd == "COPY" || in.Cmd == "ADD" {
-			if err := readHeredocs(in, r, esc); err != nil {
+			if err := readHeredocs(in, r); err != nil {
 				return nil, err
 			}
 		}
@@ -386,17 +393,20 @@ func directive(line []byte) (name, value string, ok bool) {
 }
 
 // trimContinuation removes a trailing escape character (followed only by
-// blanks) and reports whether the instruction continues.
+// blanks) and reports whether the instruction continues. As in BuildKit,
+// an escape character preceded by another one ("path\\") does not
+// continue the line.
 func trimContinuation(b []byte, esc byte) ([]byte, bool) {
 	t := bytes.TrimRight(b, " \t")
-	if len(t) > 0 && t[len(t)-1] == esc {
-		return t[:len(t)-1], true
+	n := len(t)
+	if n > 0 && t[n-1] == esc && (n == 1 || t[n-2] != esc) {
+		return t[:n-1], true
 	}
 	return b, false
 }
 
 func parseInstruction(line string, esc byte) (*Instruction, error) {
-	line = strings.TrimLeft(line, " \t\v\f")
+	line = strings.TrimSpace(line)
 	i := strings.IndexAny(line, " \t")
 	kw, rest := line, ""
 	if i >= 0 {
@@ -411,19 +421,27 @@ func parseInstruction(line string, esc byte) (*Instruction, error) {
 	}
 	in := &Instruction{Cmd: cmd, Text: rest}
 	flags, args := extractFlags(rest, esc)
+	args = strings.TrimSpace(args)
 	in.Flags = flags
+	var jsonErr error
 	switch cmd {
 	case "RUN", "CMD", "ENTRYPOINT", "SHELL":
-		if a, ok := jsonArray(args); ok {
+		if a, ok, err := jsonArray(args); ok {
 			in.Args, in.JSON = a, true
+		} else if err != nil {
+			jsonErr = err
 		} else if args != "" {
 			in.Args = []string{args}
 		}
 	case "COPY", "ADD", "VOLUME":
-		if a, ok := jsonArray(args); ok {
+		// Shell-form words are split on blanks only, quotes kept, as
+		// BuildKit's parser does (quotes do not group words here).
+		if a, ok, err := jsonArray(args); ok {
 			in.Args, in.JSON = a, true
+		} else if err != nil {
+			jsonErr = err
 		} else {
-			in.Args = fieldsUnquoted(args, esc)
+			in.Args = strings.Fields(args)
 		}
 	case "FROM", "EXPOSE":
 		in.Args = strings.Fields(args)
@@ -431,8 +449,10 @@ func parseInstruction(line string, esc byte) (*Instruction, error) {
 		w, r := splitFirst(args)
 		if w != "" {
 			in.Args = []string{strings.ToUpper(w)}
-			if a, ok := jsonArray(r); ok {
+			if a, ok, err := jsonArray(r); ok {
 				in.Args, in.JSON = append(in.Args, a...), true
+			} else if err != nil {
+				jsonErr = err
 			} else if r != "" {
 				in.Args = append(in.Args, r)
 			}
@@ -453,8 +473,11 @@ func parseInstruction(line string, esc byte) (*Instruction, error) {
 		}
 	default:
 		if args != "" {
-			in.Args = []string{strings.TrimRight(args, " \t")}
+			in.Args = []string{args}
 		}
+	}
+	if jsonErr != nil {
+		return nil, jsonErr
 	}
 	return in, nil
 }
@@ -468,20 +491,27 @@ func splitFirst(s string) (string, string) {
 	return s[:i], strings.TrimLeft(s[i:], " \t")
 }
 
-// jsonArray parses the exec form: a JSON array of strings.
-func jsonArray(s string) ([]string, bool) {
+// jsonArray parses the exec form: a JSON array of strings. Text that is
+// not a JSON array is shell form (ok false, no error); a JSON array with
+// other elements than strings is an error, as in BuildKit.
+func jsonArray(s string) ([]string, bool, error) {
 	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
-		return nil, false
+	if !strings.HasPrefix(s, "[") {
+		return nil, false, nil
 	}
-	var out []string
-	if err := json.Unmarshal([]byte(s), &out); err != nil {
-		return nil, false
+	var raw []any
+	if err := json.Unmarshal([]byte(s), &raw); err != nil {
+		return nil, false, nil
 	}
-	if out == nil {
-		out = []string{}
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		str, ok := v.(string)
+		if !ok {
+			return nil, false, fmt.Errorf("%w: when using JSON array syntax, arrays must be comprised of strings only", ErrSyntax)
+		}
+		out = append(out, str)
 	}
-	return out, true
+	return out, true, nil
 }
 
 // extractFlags splits leading "--name[=value]" words (quotes removed) from
@@ -539,14 +569,6 @@ func splitWords(s string, esc byte) []string {
 	}
 }
 
-func fieldsUnquoted(s string, esc byte) []string {
-	w := splitWords(s, esc)
-	for i := range w {
-		w[i] = unquote(w[i], esc)
-	}
-	return w
-}
-
 // unquote removes shell quoting: single quotes are literal, the escape
 // character protects the next character outside single quotes.
 func unquote(s string, esc byte) string {
@@ -601,7 +623,10 @@ func parseNameVal(cmd, s string, esc byte) ([]KeyValue, error) {
 		if !ok || k == "" {
 			return nil, fmt.Errorf("%w: can't find = in %.60q, it must be of the form name=value", ErrSyntax, w)
 		}
-		out = append(out, KeyValue{Key: unquote(k, esc), Value: unquote(v, esc), HasValue: true})
+		if cmd == "LABEL" {
+			k = unquote(k, esc) // label keys may be quoted; ENV names are taken as written, like BuildKit
+		}
+		out = append(out, KeyValue{Key: k, Value: unquote(v, esc), HasValue: true})
 	}
 	return out, nil
 }
@@ -614,45 +639,49 @@ type heredocSpec struct {
 	fd     int
 }
 
-func findHeredocs(in *Instruction, esc byte) []heredocSpec {
-	var out []heredocSpec
-	text := in.Text
-	if in.JSON {
+// findHeredocs finds "<<WORD" words the way BuildKit does: the line is
+// split into shell words (quotes kept, backslash escapes); a word that
+// starts with optional digits and "<<" names a heredoc whose delimiter is
+// the rest of the word with quotes removed. A line with an unterminated
+// quote has no heredocs.
+func findHeredocs(in *Instruction) []heredocSpec {
+	if in.JSON || !strings.Contains(in.Text, "<<") {
 		return nil
 	}
-	for _, w := range splitWords(text, esc) {
-		fd := 0
-		j := 0
-		for j < len(w) && w[j] >= '0' && w[j] <= '9' && j < 3 {
-			fd = fd*10 + int(w[j]-'0')
+	words, ok := shellWords(in.Text)
+	if !ok {
+		return nil
+	}
+	var out []heredocSpec
+	for wi := 0; wi < len(words); wi++ {
+		w := words[wi]
+		fd, j := 0, 0
+		for j < len(w) && w[j] >= '0' && w[j] <= '9' {
+			if fd < 1<<20 {
+				fd = fd*10 + int(w[j]-'0')
+			}
 			j++
 		}
 		rest, ok := strings.CutPrefix(w[j:], "<<")
-		if !ok || rest == "" || rest[0] == '<' {
+		if !ok {
 			continue
 		}
 		h := heredocSpec{fd: fd, expand: true}
-		if rest[0] == '-' {
+		if strings.HasPrefix(rest, "-") {
 			h.chomp = true
 			rest = rest[1:]
 		}
-		if rest != "" && (rest[0] == '\'' || rest[0] == '"') {
-			q := rest[0]
-			k := strings.IndexByte(rest[1:], q)
-			if k < 0 {
-				continue
-			}
-			h.name, h.expand = rest[1:1+k], false
-		} else {
-			k := 0
-			for k < len(rest) && (isWordByte(rest[k]) || rest[k] == esc) {
-				k++
-			}
-			h.name = unquote(rest[:k], esc)
-			if strings.IndexByte(rest[:k], esc) >= 0 {
-				h.expand = false
-			}
+		if rest == "" && !h.chomp && wi+1 < len(words) {
+			// "<< EOF": the delimiter may follow as the next word (BuildKit
+			// does not allow it after "<<-").
+			wi++
+			rest = words[wi]
 		}
+		if rest == "" || strings.Contains(rest, "<") {
+			continue
+		}
+		h.name = unquote(rest, '\\')
+		h.expand = strings.Count(h.name, "'")+strings.Count(h.name, "\"") == strings.Count(rest, "'")+strings.Count(rest, "\"")
 		if h.name == "" {
 			continue
 		}
@@ -661,12 +690,54 @@ func findHeredocs(in *Instruction, esc byte) []heredocSpec {
 	return out
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c == '-' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+// shellWords splits s on blanks outside quotes, keeping quotes and
+// escapes; ok is false when a quote is not closed.
+func shellWords(s string) ([]string, bool) {
+	var out []string
+	start, quote := -1, byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == '\\':
+			if start < 0 {
+				start = i
+			}
+			i++
+		case quote == '"':
+			if c == '"' {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+			if start < 0 {
+				start = i
+			}
+		case isSpace(c):
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+		default:
+			if start < 0 {
+				start = i
+			}
+		}
+	}
+	if quote != 0 {
+		return nil, false
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out, true
 }
 
-func readHeredocs(in *Instruction, r *lineReader, esc byte) error {
-	for _, h := range findHeredocs(in, esc) {
+func readHeredocs(in *Instruction, r *lineReader) error {
+	for _, h := range findHeredocs(in) {
 		var b strings.Builder
 		start := r.next + 1
 		done := false
@@ -684,7 +755,9 @@ func readHeredocs(in *Instruction, r *lineReader, esc byte) error {
 				done = true
 				break
 			}
-			b.WriteString(l)
+			// The body is kept as written (BuildKit strips the tabs of
+			// "<<-" later, when it uses the content).
+			b.Write(r.lines[n-1])
 			b.WriteByte('\n')
 		}
 		if !done {

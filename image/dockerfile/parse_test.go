@@ -135,7 +135,7 @@ func TestParseHeredocs(t *testing.T) {
 	assert.Equal(t, Heredoc{Name: "EOF", Content: "apk add --no-cache curl\necho $HOME\n", Expand: true, StartLine: 3, EndLine: 5}, ins[0].Heredocs[0])
 	assert.Equal(t, 2, ins[0].StartLine)
 	assert.Equal(t, 5, ins[0].EndLine)
-	assert.Equal(t, Heredoc{Name: "CONF", Content: "key=value\n", Chomp: true, StartLine: 7, EndLine: 8}, ins[1].Heredocs[0])
+	assert.Equal(t, Heredoc{Name: "CONF", Content: "\tkey=value\n", Chomp: true, StartLine: 7, EndLine: 8}, ins[1].Heredocs[0])
 	require.Len(t, ins[2].Heredocs, 2)
 	assert.Equal(t, "print('hi')\n", ins[2].Heredocs[0].Content)
 	assert.Equal(t, "payload\n", ins[2].Heredocs[1].Content)
@@ -283,4 +283,46 @@ func TestExpand(t *testing.T) {
 	big := map[string]string{"B": strings.Repeat("b", 60000)}
 	out, _ = Expand(strings.Repeat("$B", 1000), big, '\\')
 	assert.LessOrEqual(t, len(out), maxExpansion)
+}
+
+// Behaviours found by the BuildKit differential fuzzer (conformance/).
+func TestParseBuildKitQuirks(t *testing.T) {
+	// An escaped escape character at the end does not continue the line.
+	f, err := Parse([]byte("FROM alpine\nENV C trailing\\\\backslash\\\\\nENV D next\n"))
+	require.NoError(t, err)
+	require.Len(t, f.Final().Instructions, 2)
+	assert.Equal(t, 2, f.Final().Instructions[0].EndLine)
+
+	// A continuation on the last line does not count a phantom line.
+	f, err = Parse([]byte("FROM alpine\nRUN echo \\\n"))
+	require.NoError(t, err)
+	run := f.Final().Instructions[0]
+	assert.Equal(t, []string{"echo"}, run.Args)
+	assert.Equal(t, 2, run.EndLine)
+
+	// "<< EOF" with a blank is a heredoc, "<<- EOF" is not.
+	f, err = Parse([]byte("FROM alpine\nRUN cat << EOF\nx\nEOF\n"))
+	require.NoError(t, err)
+	require.Len(t, f.Final().Instructions[0].Heredocs, 1)
+	f, err = Parse([]byte("FROM alpine\nRUN cat <<- EOF\nRUN x\n"))
+	require.NoError(t, err)
+	assert.Empty(t, f.Final().Instructions[0].Heredocs)
+
+	// An unterminated quote on the line disables heredoc detection.
+	f, err = Parse([]byte("FROM alpine\nRUN <<EOF \"x\nRUN y\n"))
+	require.NoError(t, err)
+	assert.Len(t, f.Final().Instructions, 2)
+
+	// A JSON array of non-strings is an error, not shell form.
+	_, err = Parse([]byte("FROM alpine\nCMD [\"a\", [\"b\"]]\n"))
+	assert.ErrorIs(t, err, ErrSyntax)
+
+	// A lone continuation character makes no instruction.
+	_, err = Parse([]byte("FROM alpine\n  \\"))
+	assert.ErrorIs(t, err, ErrSyntax)
+
+	// COPY words split on blanks only; quotes stay.
+	f, err = Parse([]byte("FROM alpine\nCOPY \"a b\" /c\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{`"a`, `b"`, "/c"}, f.Final().Instructions[0].Args)
 }
