@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -123,8 +122,6 @@ func passMessage(r kubeharden.Rule) string {
 
 func rulePath(i int) string { return fmt.Sprintf("rules[%d]", i) }
 
-var validNamespace = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-
 // fields checks individual values: literal '*', unknown verbs, resources
 // in the wrong group, resourceNames with collection verbs.
 func (l *linter) fields() {
@@ -190,7 +187,7 @@ func unreachableReason(r *PolicyRule) string {
 	if len(r.Verbs) > 0 && !slices.ContainsFunc(r.Verbs, func(v string) bool { return requestVerbs[v] }) {
 		return fmt.Sprintf("none of its verbs %v is a request verb", r.Verbs)
 	}
-	if len(r.Namespaces) > 0 && !slices.ContainsFunc(r.Namespaces, func(n string) bool { return n == "" || validNamespace.MatchString(n) }) {
+	if len(r.Namespaces) > 0 && !slices.ContainsFunc(r.Namespaces, func(n string) bool { return n == "" || (len(n) <= 63 && isDNSLabel(n)) }) {
 		return fmt.Sprintf("none of its namespaces %v can exist", r.Namespaces)
 	}
 	if len(r.Resources) > 0 {

@@ -3,7 +3,6 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/kubeharden/kubeharden"
@@ -116,7 +115,36 @@ func Validate(p *Policy) error {
 	return e
 }
 
-var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+// isDNSLabel reports whether s matches [a-z0-9]([-a-z0-9]*[a-z0-9])?.
+func isDNSLabel(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(s)-1:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isDNSSubdomain is apimachinery's IsDNS1123Subdomain: dot-separated
+// labels, at most 253 characters.
+func isDNSSubdomain(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if !isDNSLabel(label) {
+			return false
+		}
+	}
+	return true
+}
 
 func validStagesText() string {
 	return "allowed stages are RequestReceived,ResponseStarted,ResponseComplete,Panic"
@@ -162,7 +190,7 @@ func validate(p *Policy) []violation {
 		for j, gr := range r.Resources {
 			path := fmt.Sprintf("%s.resources[%d]", rp, j)
 			if gr.Group != "" && gr.Group != "*" {
-				if len(gr.Group) > 253 || !dnsSubdomain.MatchString(gr.Group) {
+				if !isDNSSubdomain(gr.Group) {
 					msg := "must be \"\", \"*\" or a lower-case DNS subdomain"
 					if strings.Contains(gr.Group, "/") {
 						g, _, _ := strings.Cut(gr.Group, "/")

@@ -159,3 +159,14 @@ func TestCorpusLoads(t *testing.T) {
 		assert.Len(t, p.Rules, counts[name], name)
 	}
 }
+
+func TestDNSNames(t *testing.T) {
+	for s, want := range map[string]bool{
+		"apps": true, "rbac.authorization.k8s.io": true, "a-b.c": true, "0.1": true,
+		"": false, "-a": false, "a-": false, "a..b": false, ".a": false, "a.": false, "A": false, "a_b": false, "apps/v1": false,
+		strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 61): true,
+		strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 62): false,
+	} {
+		assert.Equal(t, want, isDNSSubdomain(s), s)
+	}
+}
