@@ -749,23 +749,23 @@ func (r VerifyReport) Report(source string) kubeharden.Report {
 		pos := kubeharden.Position{File: f.Name}
 		switch f.Status {
 		case StatusMatch:
-			fd := RuleChecksumMismatch.Pass(fmt.Sprintf("%s: OK, %s matches %s", f.Name, f.Entry.Algorithm, where), f.Name)
+			fd := ruleChecksumMismatch.Pass(fmt.Sprintf("%s: OK, %s matches %s", f.Name, f.Entry.Algorithm, where), f.Name)
 			fd.Position = pos
 			rep.Findings = append(rep.Findings, fd)
 		case StatusMismatch:
-			fd := RuleChecksumMismatch.Fail(fmt.Sprintf("%s: FAILED, %s %s differs from %s listed at %s", f.Name, f.Entry.Algorithm,
+			fd := ruleChecksumMismatch.Fail(fmt.Sprintf("%s: FAILED, %s %s differs from %s listed at %s", f.Name, f.Entry.Algorithm,
 				f.Actual[f.Entry.Algorithm], f.Entry.Digest, where), f.Name)
 			fd.Position = pos
 			rep.Findings = append(rep.Findings, fd)
 		case StatusNotListed:
-			fd := RuleChecksumNotListed.Fail(fmt.Sprintf("%s: not in any checksum list (sha512 %s)", f.Name, f.Actual[SHA512]), f.Name)
+			fd := ruleChecksumNotListed.Fail(fmt.Sprintf("%s: not in any checksum list (sha512 %s)", f.Name, f.Actual[SHA512]), f.Name)
 			fd.Position = pos
 			rep.Findings = append(rep.Findings, fd)
 		case StatusListedAbsent:
 			if r.IgnoreMissing {
 				continue
 			}
-			fd := RuleChecksumListedAbsent.Fail(fmt.Sprintf("%s: listed at %s but absent", f.Name, where), f.Name)
+			fd := ruleChecksumListedAbsent.Fail(fmt.Sprintf("%s: listed at %s but absent", f.Name, where), f.Name)
 			fd.Position = pos
 			rep.Findings = append(rep.Findings, fd)
 		case StatusError:

@@ -189,9 +189,9 @@ func TestVerify(t *testing.T) {
 			byRule[f.RuleID]++
 		}
 	}
-	assert.Equal(t, map[string]int{RuleChecksumMismatch.ID: 1, RuleChecksumListedAbsent.ID: 1}, byRule)
+	assert.Equal(t, map[string]int{ruleChecksumMismatch.ID: 1, ruleChecksumListedAbsent.ID: 1}, byRule)
 	assert.Len(t, r.Errors, 2)
-	assert.Equal(t, RuleChecksumMismatch.Points+RuleChecksumListedAbsent.Points, r.Score)
+	assert.Equal(t, ruleChecksumMismatch.Points+ruleChecksumListedAbsent.Points, r.Score)
 }
 
 func TestVerifyNotListedAndContradiction(t *testing.T) {

@@ -195,7 +195,7 @@ func (l *linter) users() {
 		if root != nil {
 			base = root.Base
 		}
-		l.fail(RuleDockerfileRootUser, final.From, "add USER 65532:65532 (or another non-root UID) at the end of the final stage",
+		l.fail(ruleDockerfileRootUser, final.From, "add USER 65532:65532 (or another non-root UID) at the end of the final stage",
 			"the final stage sets no USER and runs as the user of %s (root unless the base says otherwise)", base)
 		return
 	}
@@ -208,11 +208,11 @@ func (l *linter) users() {
 	}
 	user, _, _ := strings.Cut(u, ":")
 	if user == "root" || user == "0" {
-		l.fail(RuleDockerfileRootUser, last, "switch to a non-root UID for the final stage", "the final stage's last USER is %q", u)
+		l.fail(ruleDockerfileRootUser, last, "switch to a non-root UID for the final stage", "the final stage's last USER is %q", u)
 		return
 	}
 	if _, err := strconv.Atoi(user); err != nil {
-		l.fail(RuleDockerfileNonNumericUser, last, fmt.Sprintf("replace USER %s with its numeric UID", u),
+		l.fail(ruleDockerfileNonNumericUser, last, fmt.Sprintf("replace USER %s with its numeric UID", u),
 			"USER %q is a name, so runAsNonRoot cannot verify it", u)
 	}
 }
@@ -230,18 +230,18 @@ func (l *linter) bases() {
 		}
 		r, err := ParseReference(s.Base)
 		if err != nil {
-			l.fail(RuleDockerfileUnpinnedBase, s.From, "", "FROM %q is not a valid image reference: %v", s.Base, err)
+			l.fail(ruleDockerfileUnpinnedBase, s.From, "", "FROM %q is not a valid image reference: %v", s.Base, err)
 			continue
 		}
 		switch {
 		case r.IsNameOnly() && !p.AllowUntagged:
-			l.fail(RuleDockerfileUnpinnedBase, s.From, fmt.Sprintf("pin %s to a version tag and digest", r.Familiar()),
+			l.fail(ruleDockerfileUnpinnedBase, s.From, fmt.Sprintf("pin %s to a version tag and digest", r.Familiar()),
 				"FROM %s has neither tag nor digest (implicitly :latest)", s.Base)
 		case r.Tag == "latest" && r.Digest == "" && !p.AllowLatest:
-			l.fail(RuleDockerfileUnpinnedBase, s.From, fmt.Sprintf("replace %s with a version tag and digest", r.Familiar()),
+			l.fail(ruleDockerfileUnpinnedBase, s.From, fmt.Sprintf("replace %s with a version tag and digest", r.Familiar()),
 				"FROM %s uses the latest tag without a digest", s.Base)
 		case p.RequireDigest && r.Digest == "":
-			l.fail(RuleDockerfileUnpinnedBase, s.From, fmt.Sprintf("pin %s by digest (%s@sha256:<digest>)", r.Familiar(), r.Familiar()),
+			l.fail(ruleDockerfileUnpinnedBase, s.From, fmt.Sprintf("pin %s by digest (%s@sha256:<digest>)", r.Familiar(), r.Familiar()),
 				"FROM %s is not pinned by digest", s.Base)
 		}
 		l.registry(s.Base, s.From, "FROM")
@@ -257,7 +257,7 @@ func (l *linter) registry(ref string, in *dockerfile.Instruction, what string) {
 		return
 	}
 	if !l.opts.Policy.RegistryAllowed(r) {
-		l.fail(RuleDockerfileUntrustedRegistry, in, "", "%s image %s comes from %s, which is not in the allowed registries (%s)",
+		l.fail(ruleDockerfileUntrustedRegistry, in, "", "%s image %s comes from %s, which is not in the allowed registries (%s)",
 			what, ref, r.Domain, strings.Join(l.opts.Policy.AllowedRegistries, ", "))
 	}
 }
@@ -298,7 +298,7 @@ func (l *linter) instructions() {
 					max = 3
 				}
 				if consecutive == max+1 {
-					l.fail(RuleDockerfileLayers, in, "merge consecutive RUN instructions with &&",
+					l.fail(ruleDockerfileLayers, in, "merge consecutive RUN instructions with &&",
 						"%d or more consecutive RUN instructions each add a layer", max+1)
 				}
 			} else {
@@ -312,11 +312,11 @@ func (l *linter) instructions() {
 			case "ENV", "ARG":
 				for _, kv := range in.KeyValues {
 					if check, ok := insecureEnv[strings.ToUpper(kv.Key)]; ok && kv.HasValue && check(kv.Value) {
-						l.fail(RuleDockerfileInsecureDownload, in, fmt.Sprintf("remove %s %s", in.Cmd, kv.Key),
+						l.fail(ruleDockerfileInsecureDownload, in, fmt.Sprintf("remove %s %s", in.Cmd, kv.Key),
 							"%s %s=%q disables TLS or checksum verification", in.Cmd, kv.Key, kv.Value)
 					}
 					if inFinal && isSecretName(kv.Key) {
-						l.fail(RuleDockerfileSecret, in, "pass the value with RUN --mount=type=secret instead of "+in.Cmd,
+						l.fail(ruleDockerfileSecret, in, "pass the value with RUN --mount=type=secret instead of "+in.Cmd,
 							"%s %s looks like a secret; %s values persist in the image config and history", in.Cmd, kv.Key, in.Cmd)
 					}
 				}
@@ -330,12 +330,12 @@ func (l *linter) instructions() {
 			case "WORKDIR":
 				l.workdir(in)
 			case "MAINTAINER":
-				l.fail(RuleDockerfileMaintainer, in, "", "MAINTAINER is deprecated")
+				l.fail(ruleDockerfileMaintainer, in, "", "MAINTAINER is deprecated")
 			}
 		}
 	}
 	for _, in := range l.f.Orphans {
-		l.fail(RuleDockerfileInstructionBeforeFrom, in, "", "%s appears before the first FROM", in.Cmd)
+		l.fail(ruleDockerfileInstructionBeforeFrom, in, "", "%s appears before the first FROM", in.Cmd)
 	}
 }
 
@@ -624,7 +624,7 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 	if !pipefail && !in.JSON {
 		for _, c := range cmds {
 			if c.pipeIn {
-				l.fail(RuleDockerfilePipefail, in, "", "RUN pipes into %q without set -o pipefail", c.words[0])
+				l.fail(ruleDockerfilePipefail, in, "", "RUN pipes into %q without set -o pipefail", c.words[0])
 				break
 			}
 		}
@@ -636,14 +636,14 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 	for i, c := range cmds {
 		name, args := c.name()
 		if len(c.words) > 0 && (c.words[0] == "sudo" || hasSudo(c.words)) {
-			l.fail(RuleDockerfileSudo, in, "", "RUN uses sudo")
+			l.fail(ruleDockerfileSudo, in, "", "RUN uses sudo")
 		}
 		// curl | sh
 		if c.pipeIn && (shells[name] || name == "python" || name == "python3" || name == "perl" || name == "ruby") {
 			for j := i - 1; j >= 0; j-- {
 				pn, _ := cmds[j].name()
 				if pn == "curl" || pn == "wget" {
-					l.fail(RuleDockerfileCurlPipeShell, in, "", "RUN pipes %s output into %s", pn, name)
+					l.fail(ruleDockerfileCurlPipeShell, in, "", "RUN pipes %s output into %s", pn, name)
 					break
 				}
 				if !cmds[j].pipeIn {
@@ -654,15 +654,15 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 		switch name {
 		case "curl":
 			if hasWord(args, "--insecure") || hasShortFlag(args, 'k') {
-				l.fail(RuleDockerfileInsecureDownload, in, "drop -k/--insecure and trust the right CA", "curl runs with TLS verification disabled (-k/--insecure)")
+				l.fail(ruleDockerfileInsecureDownload, in, "drop -k/--insecure and trust the right CA", "curl runs with TLS verification disabled (-k/--insecure)")
 			}
 		case "wget":
 			if hasWord(args, "--no-check-certificate") {
-				l.fail(RuleDockerfileInsecureDownload, in, "drop --no-check-certificate", "wget runs with --no-check-certificate")
+				l.fail(ruleDockerfileInsecureDownload, in, "drop --no-check-certificate", "wget runs with --no-check-certificate")
 			}
 		case "apt-get", "apt", "aptitude":
 			if hasWord(args, "--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", "--allow-downgrades") {
-				l.fail(RuleDockerfileInsecureDownload, in, "", "%s runs without package signature checks", name)
+				l.fail(ruleDockerfileInsecureDownload, in, "", "%s runs without package signature checks", name)
 			}
 			sub, _ := subcommand(args, "-o", "-t", "-c")
 			switch sub {
@@ -674,7 +674,7 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			}
 		case "apk":
 			if hasWord(args, "--allow-untrusted") {
-				l.fail(RuleDockerfileInsecureDownload, in, "", "apk runs with --allow-untrusted")
+				l.fail(ruleDockerfileInsecureDownload, in, "", "apk runs with --allow-untrusted")
 			}
 			sub, _ := subcommand(args, "-X", "--repository")
 			switch sub {
@@ -685,7 +685,7 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			}
 		case "yum", "dnf", "microdnf", "tdnf", "zypper", "rpm":
 			if hasWord(args, "--nogpgcheck", "--no-gpg-checks", "--nosignature", "--nodigest", "--noverify", "--nofiledigest", "--gpg-auto-import-keys", "--no-gpgcheck") {
-				l.fail(RuleDockerfileInsecureDownload, in, "", "%s runs without package signature checks", name)
+				l.fail(ruleDockerfileInsecureDownload, in, "", "%s runs without package signature checks", name)
 			}
 			sub, rest := subcommand(args, "--enablerepo", "--disablerepo", "--setopt", "-r", "--repo")
 			switch {
@@ -696,7 +696,7 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			}
 		case "pip", "pip3":
 			if hasWord(args, "--trusted-host") || hasPrefixWord(args, "--trusted-host=") {
-				l.fail(RuleDockerfileInsecureDownload, in, "", "pip runs with --trusted-host (no TLS verification for that host)")
+				l.fail(ruleDockerfileInsecureDownload, in, "", "pip runs with --trusted-host (no TLS verification for that host)")
 			}
 		case "rm":
 			for _, a := range args {
@@ -705,41 +705,41 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 				}
 			}
 		case "chpasswd":
-			l.fail(RuleDockerfileDangerousFS, in, "", "RUN sets passwords with chpasswd")
+			l.fail(ruleDockerfileDangerousFS, in, "", "RUN sets passwords with chpasswd")
 		case "chmod":
 			l.chmod(in, args)
 		case "git":
 			for i := 0; i+1 < len(args); i++ {
 				if args[i] == "-c" && strings.EqualFold(args[i+1], "http.sslVerify=false") {
-					l.fail(RuleDockerfileInsecureDownload, in, "", "git runs with http.sslVerify=false")
+					l.fail(ruleDockerfileInsecureDownload, in, "", "git runs with http.sslVerify=false")
 				}
 			}
 		case "aws":
 			if len(args) >= 3 && args[0] == "configure" && args[1] == "set" && isAWSSecretKey(args[2]) && !l.hasSecretMount(in) && inFinal {
-				l.fail(RuleDockerfileSecret, in, "", "RUN stores AWS credentials (aws configure set %s) in the image", args[2])
+				l.fail(ruleDockerfileSecret, in, "", "RUN stores AWS credentials (aws configure set %s) in the image", args[2])
 			}
 		case "gcloud":
 			if len(args) >= 2 && args[0] == "auth" && args[1] == "activate-service-account" && !l.hasSecretMount(in) && inFinal {
-				l.fail(RuleDockerfileSecret, in, "", "RUN activates a gcloud service account without a secret mount")
+				l.fail(ruleDockerfileSecret, in, "", "RUN activates a gcloud service account without a secret mount")
 			}
 		case "az":
 			if len(args) >= 1 && args[0] == "login" && (hasWord(args, "-p", "--password") || hasPrefixWord(args, "--password=")) && !l.hasSecretMount(in) && inFinal {
-				l.fail(RuleDockerfileSecret, in, "", "RUN logs in to Azure with a password on the command line")
+				l.fail(ruleDockerfileSecret, in, "", "RUN logs in to Azure with a password on the command line")
 			}
 		case "doctl":
 			if len(args) >= 2 && args[0] == "auth" && args[1] == "init" && (hasWord(args, "-t", "--access-token") || hasPrefixWord(args, "--access-token=")) && !l.hasSecretMount(in) && inFinal {
-				l.fail(RuleDockerfileSecret, in, "", "RUN passes a DigitalOcean token on the command line")
+				l.fail(ruleDockerfileSecret, in, "", "RUN passes a DigitalOcean token on the command line")
 			}
 		case "docker", "podman", "helm":
 			if len(args) >= 1 && (args[0] == "login" || (len(args) > 1 && args[0] == "registry" && args[1] == "login")) &&
 				(hasWord(args, "-p", "--password") || hasPrefixWord(args, "--password=")) && !l.hasSecretMount(in) && inFinal {
-				l.fail(RuleDockerfileSecret, in, "", "RUN passes a registry password on the command line")
+				l.fail(ruleDockerfileSecret, in, "", "RUN passes a registry password on the command line")
 			}
 		}
 		for _, a := range args {
 			if k, v, ok := strings.Cut(a, "="); ok {
 				if check, found := insecureEnv[k]; found && check(v) {
-					l.fail(RuleDockerfileInsecureDownload, in, "", "RUN sets %s=%s, which disables verification", k, v)
+					l.fail(ruleDockerfileInsecureDownload, in, "", "RUN sets %s=%s, which disables verification", k, v)
 				}
 			}
 		}
@@ -749,22 +749,22 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			}
 			k, v, _ := strings.Cut(w, "=")
 			if check, found := insecureEnv[k]; found && check(v) {
-				l.fail(RuleDockerfileInsecureDownload, in, "", "RUN sets %s=%s, which disables verification", k, v)
+				l.fail(ruleDockerfileInsecureDownload, in, "", "RUN sets %s=%s, which disables verification", k, v)
 			}
 		}
 	}
-	if m := sslOff(text); m != "" && !l.failedAt(RuleDockerfileInsecureDownload, in, before) {
-		l.fail(RuleDockerfileInsecureDownload, in, "", "RUN disables TLS or signature verification (%q)", m)
+	if m := sslOff(text); m != "" && !l.failedAt(ruleDockerfileInsecureDownload, in, before) {
+		l.fail(ruleDockerfileInsecureDownload, in, "", "RUN disables TLS or signature verification (%q)", m)
 	}
 	if strings.Contains(text, "<(curl") || strings.Contains(text, "<(wget") {
-		l.fail(RuleDockerfileCurlPipeShell, in, "", "RUN runs a downloaded script through process substitution")
+		l.fail(ruleDockerfileCurlPipeShell, in, "", "RUN runs a downloaded script through process substitution")
 	} else if shellRunsDownload(cmds) {
-		l.fail(RuleDockerfileCurlPipeShell, in, "", "RUN runs a downloaded script with sh -c \"$(curl ...)\"")
+		l.fail(ruleDockerfileCurlPipeShell, in, "", "RUN runs a downloaded script with sh -c \"$(curl ...)\"")
 	}
 	if upgrade != "" {
-		l.fail(RuleDockerfileUpgrade, in, "rebuild on a newer base image instead of upgrading its packages", "RUN runs %s", upgrade)
+		l.fail(ruleDockerfileUpgrade, in, "rebuild on a newer base image instead of upgrading its packages", "RUN runs %s", upgrade)
 	} else if len(updateOnly) > 0 && !anyInstall {
-		l.fail(RuleDockerfileUpgrade, in, "run update and install in the same RUN", "RUN runs %s without installing anything in the same layer", updateOnly[0])
+		l.fail(ruleDockerfileUpgrade, in, "run update and install in the same RUN", "RUN runs %s without installing anything in the same layer", updateOnly[0])
 	}
 
 	for _, p := range ins {
@@ -772,20 +772,20 @@ func (l *linter) run1(s *dockerfile.Stage, in *dockerfile.Instruction, inFinal, 
 			l.footprint(in, p, cmds, aptUpdate, aptListsRemoved, text)
 		}
 		if bad := unpinned(p); len(bad) > 0 {
-			l.fail(RuleDockerfileUnpinnedPackages, in, "pin the versions ("+pinExample(p.manager)+")", "%s installs unpinned packages: %s", p.manager, strings.Join(trimList(bad), ", "))
+			l.fail(ruleDockerfileUnpinnedPackages, in, "pin the versions ("+pinExample(p.manager)+")", "%s installs unpinned packages: %s", p.manager, strings.Join(trimList(bad), ", "))
 		}
 		if inFinal {
 			for _, pkg := range p.pkgs {
 				base := pkgBase(pkg)
 				if base == "openssh-server" || base == "dropbear" || (p.manager == "apk" && base == "openssh") {
-					l.fail(RuleDockerfileSSH, in, "remove the SSH server", "RUN installs %s", base)
+					l.fail(ruleDockerfileSSH, in, "remove the SSH server", "RUN installs %s", base)
 				}
 				if buildTools[base] && len(l.f.Stages) == 1 {
-					l.fail(RuleDockerfileBuildToolsInFinal, in, "move the build into a separate stage and copy only its output into the final stage",
+					l.fail(ruleDockerfileBuildToolsInFinal, in, "move the build into a separate stage and copy only its output into the final stage",
 						"single-stage build installs the build tool %s into the final image", base)
 				}
 				if shellPackages[base] && l.finalBaseMinimal() {
-					l.fail(RuleDockerfileShellInMinimal, in, "", "RUN adds %s to a final image built on a minimal base", base)
+					l.fail(ruleDockerfileShellInMinimal, in, "", "RUN adds %s to a final image built on a minimal base", base)
 				}
 			}
 		}
@@ -882,32 +882,32 @@ func (l *linter) footprint(in *dockerfile.Instruction, p pkgInstall, cmds []shel
 	case "apt":
 		if !hasWord(p.args, "--no-install-recommends") && !strings.Contains(text, "APT::Install-Recommends=false") &&
 			!strings.Contains(text, "APT::Install-Recommends=0") {
-			l.fail(RuleDockerfileInstallRecommends, in, "add --no-install-recommends", "apt-get install without --no-install-recommends")
+			l.fail(ruleDockerfileInstallRecommends, in, "add --no-install-recommends", "apt-get install without --no-install-recommends")
 		}
 		if aptUpdate && !aptListsRemoved && !l.hasCacheMount(in, "/var/lib/apt/lists", "/var/lib/apt") {
-			l.fail(RuleDockerfilePackageCache, in, "end the RUN with && rm -rf /var/lib/apt/lists/*", "apt lists downloaded by update are not removed in the same RUN")
+			l.fail(ruleDockerfilePackageCache, in, "end the RUN with && rm -rf /var/lib/apt/lists/*", "apt lists downloaded by update are not removed in the same RUN")
 		}
 	case "apk":
 		if !hasWord(p.args, "--no-cache") && !strings.Contains(text, "/var/cache/apk") && !l.hasCacheMount(in, "/var/cache/apk") {
-			l.fail(RuleDockerfilePackageCache, in, "use apk add --no-cache", "apk add without --no-cache keeps the index in the layer")
+			l.fail(ruleDockerfilePackageCache, in, "use apk add --no-cache", "apk add without --no-cache keeps the index in the layer")
 		}
 	case "yum":
 		if !cleaned(cmds, "clean") && !strings.Contains(text, "/var/cache/yum") && !strings.Contains(text, "/var/cache/dnf") &&
 			!l.hasCacheMount(in, "/var/cache/yum", "/var/cache/dnf") {
-			l.fail(RuleDockerfilePackageCache, in, "end the RUN with && yum clean all (dnf/microdnf clean all)", "package install without clean all in the same RUN")
+			l.fail(ruleDockerfilePackageCache, in, "end the RUN with && yum clean all (dnf/microdnf clean all)", "package install without clean all in the same RUN")
 		}
 	case "zypper":
 		if !cleaned(cmds, "clean", "cc") && !l.hasCacheMount(in, "/var/cache/zypp") {
-			l.fail(RuleDockerfilePackageCache, in, "end the RUN with && zypper clean", "zypper install without zypper clean in the same RUN")
+			l.fail(ruleDockerfilePackageCache, in, "end the RUN with && zypper clean", "zypper install without zypper clean in the same RUN")
 		}
 	case "pip":
 		if !hasWord(p.args, "--no-cache-dir") && !strings.Contains(text, "PIP_NO_CACHE_DIR") && !l.envSet("PIP_NO_CACHE_DIR") &&
 			!l.hasCacheMount(in, "/root/.cache/pip", "/root/.cache") {
-			l.fail(RuleDockerfilePackageCache, in, "add --no-cache-dir to pip install", "pip install without --no-cache-dir keeps wheels in the layer")
+			l.fail(ruleDockerfilePackageCache, in, "add --no-cache-dir to pip install", "pip install without --no-cache-dir keeps wheels in the layer")
 		}
 	case "yarn-install":
 		if !yarnCleaned(cmds) && !l.hasCacheMount(in, "/usr/local/share/.cache/yarn", "/root/.cache/yarn") {
-			l.fail(RuleDockerfilePackageCache, in, "end the RUN with && yarn cache clean", "yarn install without yarn cache clean")
+			l.fail(ruleDockerfilePackageCache, in, "end the RUN with && yarn cache clean", "yarn install without yarn cache clean")
 		}
 	}
 }
@@ -962,9 +962,9 @@ func (l *linter) chmod(in *dockerfile.Instruction, args []string) {
 	for _, a := range args {
 		switch {
 		case a == "777" || a == "0777" || a == "a+rwx" || a == "ugo+rwx" || a == "o+w" || a == "a+w" || strings.HasSuffix(a, "777") && len(a) == 4 && a[0] >= '0' && a[0] <= '7':
-			l.fail(RuleDockerfileDangerousFS, in, "grant the least access needed (e.g. chmod 755 or chown to the runtime UID)", "chmod %s makes files world-writable", a)
+			l.fail(ruleDockerfileDangerousFS, in, "grant the least access needed (e.g. chmod 755 or chown to the runtime UID)", "chmod %s makes files world-writable", a)
 		case strings.Contains(a, "+s") || strings.Contains(a, "u+s") || strings.Contains(a, "g+s") || (len(a) == 4 && setuidMode.MatchString(a) && (a[0] == '2' || a[0] == '4' || a[0] == '6')):
-			l.fail(RuleDockerfileDangerousFS, in, "", "chmod %s sets a setuid/setgid bit", a)
+			l.fail(ruleDockerfileDangerousFS, in, "", "chmod %s sets a setuid/setgid bit", a)
 		}
 	}
 }
@@ -980,13 +980,13 @@ func (l *linter) add(in *dockerfile.Instruction) {
 		switch {
 		case strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"):
 			if !hasChecksum {
-				l.fail(RuleDockerfileAdd, in, "add --checksum=sha256:<hex> or download with curl and verify", "ADD %s downloads without --checksum, so the content is not verified", src)
+				l.fail(ruleDockerfileAdd, in, "add --checksum=sha256:<hex> or download with curl and verify", "ADD %s downloads without --checksum, so the content is not verified", src)
 			}
 		case strings.HasPrefix(lower, "git@") || strings.HasSuffix(lower, ".git") || strings.Contains(lower, ".git#"):
 			// ADD of a git repository: BuildKit pins it with #ref; no rule.
 		case isArchive(lower):
 		default:
-			l.fail(RuleDockerfileAdd, in, "use COPY for local files", "ADD %s copies a local file that is not an archive; COPY states the intent", src)
+			l.fail(ruleDockerfileAdd, in, "use COPY for local files", "ADD %s copies a local file that is not an archive; COPY states the intent", src)
 		}
 	}
 }
@@ -1014,18 +1014,18 @@ func (l *linter) copyCommon(s *dockerfile.Stage, in *dockerfile.Instruction, inF
 		prev := l.f.StageByName(from, len(l.f.Stages))
 		switch {
 		case prev != nil && prev.Index >= s.Index:
-			l.fail(RuleDockerfileCopyFromStage, in, "", "%s --from=%s names the current or a later stage", in.Cmd, from)
+			l.fail(ruleDockerfileCopyFromStage, in, "", "%s --from=%s names the current or a later stage", in.Cmd, from)
 		case prev == nil && !strings.Contains(from, "$"):
 			l.registry(from, in, in.Cmd+" --from")
 		}
 		if prev != nil && len(in.Args) == 2 && strings.TrimRight(in.Args[0], "/") == "" && strings.TrimRight(in.Args[1], "/") == "" {
-			l.fail(RuleDockerfileLayers, in, "copy only the paths the final image needs", "%s --from=%s / / copies a whole file system", in.Cmd, from)
+			l.fail(ruleDockerfileLayers, in, "copy only the paths the final image needs", "%s --from=%s / / copies a whole file system", in.Cmd, from)
 		}
 		if inFinal && l.finalBaseMinimal() {
 			for _, src := range in.Args[:max(len(in.Args)-1, 0)] {
 				switch path.Clean("/" + unquoteWord(src)) {
 				case "/bin/sh", "/bin/bash", "/bin/busybox", "/busybox", "/bin/ash", "/usr/bin/bash", "/sbin/apk", "/usr/bin/apt", "/usr/bin/dpkg":
-					l.fail(RuleDockerfileShellInMinimal, in, "", "%s copies %s into a final image built on a minimal base", in.Cmd, src)
+					l.fail(ruleDockerfileShellInMinimal, in, "", "%s copies %s into a final image built on a minimal base", in.Cmd, src)
 				}
 			}
 		}
@@ -1040,13 +1040,13 @@ func (l *linter) copyCommon(s *dockerfile.Stage, in *dockerfile.Instruction, inF
 	if len(in.Args) > 0 && srcCount > 1 {
 		dest := in.Args[len(in.Args)-1]
 		if !strings.HasSuffix(dest, "/") && !strings.HasSuffix(dest, "\\") && !strings.Contains(dest, "$") {
-			l.fail(RuleDockerfileCopyDestination, in, "end the destination with /", "%s with %d sources copies to %q, which does not end in /", in.Cmd, srcCount, dest)
+			l.fail(ruleDockerfileCopyDestination, in, "end the destination with /", "%s with %d sources copies to %q, which does not end in /", in.Cmd, srcCount, dest)
 		}
 	}
 	if inFinal {
 		for _, src := range in.Args[:max(len(in.Args)-1, 0)] {
 			if why := secretFile(unquoteWord(src)); why != "" {
-				l.fail(RuleDockerfileSecret, in, "keep the file out of the build context (.dockerignore) and mount it as a build secret", "%s %s copies %s into the image", in.Cmd, src, why)
+				l.fail(ruleDockerfileSecret, in, "keep the file out of the build context (.dockerignore) and mount it as a build secret", "%s %s copies %s into the image", in.Cmd, src, why)
 			}
 		}
 	}
@@ -1091,7 +1091,7 @@ func (l *linter) expose(in *dockerfile.Instruction, inFinal bool) {
 			switch strings.ToLower(proto) {
 			case "tcp", "udp", "sctp":
 			default:
-				l.fail(RuleDockerfileInvalidPort, in, "", "EXPOSE %s has an unknown protocol %q", a, proto)
+				l.fail(ruleDockerfileInvalidPort, in, "", "EXPOSE %s has an unknown protocol %q", a, proto)
 				continue
 			}
 		}
@@ -1102,11 +1102,11 @@ func (l *linter) expose(in *dockerfile.Instruction, inFinal bool) {
 		a1, err1 := strconv.Atoi(lo)
 		a2, err2 := strconv.Atoi(hi)
 		if err1 != nil || err2 != nil || a1 < 0 || a2 > 65535 || a1 > a2 {
-			l.fail(RuleDockerfileInvalidPort, in, "", "EXPOSE %s is not a port or range in 0-65535", a)
+			l.fail(ruleDockerfileInvalidPort, in, "", "EXPOSE %s is not a port or range in 0-65535", a)
 			continue
 		}
 		if inFinal && a1 <= 22 && 22 <= a2 && strings.ToLower(proto) != "udp" {
-			l.fail(RuleDockerfileSSH, in, "remove EXPOSE 22", "EXPOSE %s publishes the SSH port", a)
+			l.fail(ruleDockerfileSSH, in, "remove EXPOSE 22", "EXPOSE %s publishes the SSH port", a)
 		}
 	}
 }
@@ -1121,13 +1121,13 @@ func (l *linter) workdir(in *dockerfile.Instruction) {
 	}
 	windows := len(w) >= 2 && w[1] == ':'
 	if !strings.HasPrefix(w, "/") && !windows {
-		l.fail(RuleDockerfileRelativeWorkdir, in, "", "WORKDIR %s is relative", w)
+		l.fail(ruleDockerfileRelativeWorkdir, in, "", "WORKDIR %s is relative", w)
 		return
 	}
 	clean := path.Clean(w)
 	for _, bad := range []string{"/proc", "/boot", "/dev", "/initrd", "/lost+found", "/sys"} {
 		if clean == bad || strings.HasPrefix(clean, bad+"/") {
-			l.fail(RuleDockerfileDangerousFS, in, "", "WORKDIR %s is inside the system directory %s", w, bad)
+			l.fail(ruleDockerfileDangerousFS, in, "", "WORKDIR %s is inside the system directory %s", w, bad)
 		}
 	}
 }
@@ -1139,7 +1139,7 @@ func (l *linter) stageChecks() {
 	for _, s := range l.f.Stages {
 		if s.Name != "" {
 			if _, dup := seen[s.Name]; dup {
-				l.fail(RuleDockerfileDuplicateStage, s.From, "", "stage name %q is used twice", s.Name)
+				l.fail(ruleDockerfileDuplicateStage, s.From, "", "stage name %q is used twice", s.Name)
 			}
 			seen[s.Name] = s
 		}
@@ -1149,7 +1149,7 @@ func (l *linter) stageChecks() {
 			case "CMD", "ENTRYPOINT", "HEALTHCHECK":
 				counts[in.Cmd]++
 				if counts[in.Cmd] == 2 {
-					l.fail(RuleDockerfileMultipleInstructions, in, "", "stage %d has more than one %s; only the last takes effect", s.Index, in.Cmd)
+					l.fail(ruleDockerfileMultipleInstructions, in, "", "stage %d has more than one %s; only the last takes effect", s.Index, in.Cmd)
 				}
 			}
 		}
@@ -1166,7 +1166,7 @@ func (l *linter) stageChecks() {
 		}
 	}
 	if !healthcheck {
-		l.fail(RuleDockerfileNoHealthcheck, final.From, "define liveness and readiness probes in the pod spec", "the final image defines no HEALTHCHECK")
+		l.fail(ruleDockerfileNoHealthcheck, final.From, "define liveness and readiness probes in the pod spec", "the final image defines no HEALTHCHECK")
 	}
 
 	root := l.chainRoot()
@@ -1176,16 +1176,16 @@ func (l *linter) stageChecks() {
 	if IsShellless(root.Base) {
 		for _, in := range l.finalInstructions() {
 			if (in.Cmd == "CMD" || in.Cmd == "ENTRYPOINT") && !in.JSON && len(in.Args) > 0 {
-				l.fail(RuleDockerfileShellFormNoShell, in, fmt.Sprintf("%s [%q]", in.Cmd, in.Args[0]),
+				l.fail(ruleDockerfileShellFormNoShell, in, fmt.Sprintf("%s [%q]", in.Cmd, in.Args[0]),
 					"shell-form %s needs /bin/sh, which %s does not have", in.Cmd, root.Base)
 			}
 		}
 	}
 	if r, err := ParseReference(root.Base); err == nil && IsDebugVariant(r) {
-		l.fail(RuleDockerfileShellInMinimal, root.From, "use the non-debug tag", "final image builds on %s, a debug variant with a busybox shell", root.Base)
+		l.fail(ruleDockerfileShellInMinimal, root.From, "use the non-debug tag", "final image builds on %s, a debug variant with a busybox shell", root.Base)
 	}
-	if !l.opts.Policy.IsMinimal(root.Base) && !l.fails[RuleDockerfileBuildToolsInFinal.ID] {
-		l.fail(RuleDockerfileBuildToolsInFinal, root.From, "build in a separate stage and copy the artefacts onto distroless or scratch",
+	if !l.opts.Policy.IsMinimal(root.Base) && !l.fails[ruleDockerfileBuildToolsInFinal.ID] {
+		l.fail(ruleDockerfileBuildToolsInFinal, root.From, "build in a separate stage and copy the artefacts onto distroless or scratch",
 			"the final image builds on %s, which is not a minimal base", root.Base)
 	}
 }

@@ -238,7 +238,7 @@ func (p Policy) Evaluate(ref string) Decision {
 func (p Policy) Check(ref string) []kubeharden.Finding {
 	d := p.Evaluate(ref)
 	if d.Err != nil {
-		return []kubeharden.Finding{RuleInvalidReference.Fail(d.Err.Error(), "")}
+		return []kubeharden.Finding{ruleInvalidReference.Fail(d.Err.Error(), "")}
 	}
 	name := d.Ref.Familiar()
 	out := make([]kubeharden.Finding, 0, 6)
@@ -253,30 +253,30 @@ func (p Policy) Check(ref string) []kubeharden.Finding {
 			out = append(out, rule.Pass(passMsg, ""))
 		}
 	}
-	out = append(out, RuleInvalidReference.Pass(fmt.Sprintf("image %q parses as %s", ref, d.Ref.String()), ""))
-	add(RuleImageTagMissing, d.Untagged && !p.AllowUntagged,
+	out = append(out, ruleInvalidReference.Pass(fmt.Sprintf("image %q parses as %s", ref, d.Ref.String()), ""))
+	add(ruleImageTagMissing, d.Untagged && !p.AllowUntagged,
 		fmt.Sprintf("image %q has neither tag nor digest and resolves to :latest", name),
 		fmt.Sprintf("image %q names a tag or digest", name),
 		fmt.Sprintf("pin %q to a version tag and digest (%s:<version>@sha256:<digest>)", name, d.Ref.Familiar()))
-	add(RuleImageLatestTag, d.Latest && !p.AllowLatest,
+	add(ruleImageLatestTag, d.Latest && !p.AllowLatest,
 		fmt.Sprintf("image %q uses the mutable tag latest without a digest", name),
 		fmt.Sprintf("image %q does not rely on :latest", name), "")
 	if p.RequireDigest {
-		add(RuleImageNotDigestPinned, !d.Digested,
+		add(ruleImageNotDigestPinned, !d.Digested,
 			fmt.Sprintf("image %q is not pinned by digest", name),
 			fmt.Sprintf("image %q is pinned by digest", name),
 			fmt.Sprintf("append the digest the tag resolves to: %s@sha256:<digest>", name))
 	}
 	if len(p.AllowedRegistries) > 0 {
-		add(RuleUntrustedRegistry, !d.RegistryAllowed,
+		add(ruleUntrustedRegistry, !d.RegistryAllowed,
 			fmt.Sprintf("image %q comes from %s, which is not in the allowed registries (%s)", name, d.Ref.Domain+"/"+d.Ref.Path, strings.Join(p.AllowedRegistries, ", ")),
 			fmt.Sprintf("image %q comes from an allowed registry", name), "")
 	}
-	add(RuleDebugVariant, d.DebugVariant,
+	add(ruleDebugVariant, d.DebugVariant,
 		fmt.Sprintf("image %q is a debug variant that ships a busybox shell", name),
 		fmt.Sprintf("image %q is not a debug variant", name),
 		fmt.Sprintf("drop the debug tag of %q", name))
-	add(RuleNonMinimalBase, !d.Minimal,
+	add(ruleNonMinimalBase, !d.Minimal,
 		fmt.Sprintf("image %q is not a known minimal image (distroless, scratch, Chainguard, alpine, slim)", name),
 		fmt.Sprintf("image %q is a minimal image", name), "")
 	return out

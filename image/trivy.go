@@ -123,6 +123,32 @@ type AllowedVulnerability struct {
 	Reason  string    `json:"reason,omitempty"`
 }
 
+// UnmarshalJSON accepts "expires" as an RFC 3339 time or a plain date
+// ("2026-12-31", read as midnight UTC, as Trivy reads expired_at), so
+// policies can be written by hand in .kubeharden.yaml.
+func (a *AllowedVulnerability) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		ID      string `json:"id"`
+		Package string `json:"package"`
+		Expires string `json:"expires"`
+		Reason  string `json:"reason"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*a = AllowedVulnerability{ID: raw.ID, Package: raw.Package, Reason: raw.Reason}
+	if raw.Expires == "" {
+		return nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+		if t, err := time.Parse(layout, raw.Expires); err == nil {
+			a.Expires = t
+			return nil
+		}
+	}
+	return fmt.Errorf("allow-list entry %s: expires %q is neither a date (2006-01-02) nor an RFC 3339 time", raw.ID, raw.Expires)
+}
+
 // TrivyPolicy decides which vulnerabilities fail the gate. The zero value
 // fails on HIGH and CRITICAL vulnerabilities, fixed or not, and checks
 // nothing else but end-of-life operating systems.
@@ -228,7 +254,7 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 			if v.PkgPath != "" {
 				loc = v.PkgPath
 			}
-			f := RuleVulnerability.Fail(msg, loc+" "+v.PkgName)
+			f := ruleVulnerability.Fail(msg, loc+" "+v.PkgName)
 			f.Severity, f.Points = sev, vulnPoints(sev)
 			f.Refs = []string{v.VulnerabilityID}
 			if v.PrimaryURL != "" {
@@ -260,7 +286,7 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 					if !a.Expires.IsZero() && !now.Before(a.Expires) {
 						if !expiredReported[i] {
 							expiredReported[i] = true
-							e := RuleTrivyAllowlistExpired.Fail(fmt.Sprintf("the exception for %s expired on %s", a.ID, a.Expires.UTC().Format(time.RFC3339)), "allow["+a.ID+"]")
+							e := ruleTrivyAllowlistExpired.Fail(fmt.Sprintf("the exception for %s expired on %s", a.ID, a.Expires.UTC().Format(time.RFC3339)), "allow["+a.ID+"]")
 							rep.Findings = append(rep.Findings, e)
 						}
 						continue
@@ -280,14 +306,14 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 		}
 	}
 	if len(p.Allow) > 0 && len(expiredReported) == 0 {
-		rep.Findings = append(rep.Findings, RuleTrivyAllowlistExpired.Pass("no allow-list entry that applies has expired", "allow"))
+		rep.Findings = append(rep.Findings, ruleTrivyAllowlistExpired.Pass("no allow-list entry that applies has expired", "allow"))
 	}
 	if tr.Metadata.OS != nil {
 		name := strings.TrimSpace(tr.Metadata.OS.Family + " " + tr.Metadata.OS.Name)
 		if tr.Metadata.OS.EOSL && !p.AllowEOSL {
-			rep.Findings = append(rep.Findings, RuleTrivyOSEndOfLife.Fail(fmt.Sprintf("%s is past its end of service life", name), "Metadata.OS"))
+			rep.Findings = append(rep.Findings, ruleTrivyOSEndOfLife.Fail(fmt.Sprintf("%s is past its end of service life", name), "Metadata.OS"))
 		} else {
-			rep.Findings = append(rep.Findings, RuleTrivyOSEndOfLife.Pass(fmt.Sprintf("%s is supported", name), "Metadata.OS"))
+			rep.Findings = append(rep.Findings, ruleTrivyOSEndOfLife.Pass(fmt.Sprintf("%s is supported", name), "Metadata.OS"))
 		}
 	}
 	if p.Image != "" {
@@ -296,11 +322,11 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 	if p.MaxAge > 0 {
 		switch age := now.Sub(tr.CreatedAt); {
 		case tr.CreatedAt.IsZero():
-			rep.Findings = append(rep.Findings, RuleTrivyReportStale.Fail("the report has no CreatedAt, so its age is unknown", "CreatedAt"))
+			rep.Findings = append(rep.Findings, ruleTrivyReportStale.Fail("the report has no CreatedAt, so its age is unknown", "CreatedAt"))
 		case age > p.MaxAge:
-			rep.Findings = append(rep.Findings, RuleTrivyReportStale.Fail(fmt.Sprintf("the report was created %s ago, more than the allowed %s", age.Round(time.Minute), p.MaxAge), "CreatedAt"))
+			rep.Findings = append(rep.Findings, ruleTrivyReportStale.Fail(fmt.Sprintf("the report was created %s ago, more than the allowed %s", age.Round(time.Minute), p.MaxAge), "CreatedAt"))
 		default:
-			rep.Findings = append(rep.Findings, RuleTrivyReportStale.Pass(fmt.Sprintf("the report is %s old", age.Round(time.Minute)), "CreatedAt"))
+			rep.Findings = append(rep.Findings, ruleTrivyReportStale.Pass(fmt.Sprintf("the report is %s old", age.Round(time.Minute)), "CreatedAt"))
 		}
 	}
 	kubeharden.SortFindings(rep.Findings)
@@ -314,10 +340,10 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 func digestFinding(tr *TrivyReport, image string) kubeharden.Finding {
 	r, err := ParseReference(image)
 	if err != nil {
-		return RuleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed image %q does not parse: %v", image, err), "image")
+		return ruleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed image %q does not parse: %v", image, err), "image")
 	}
 	if r.Digest == "" {
-		f := RuleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed image %s has no digest, so the report cannot be tied to it", r.Familiar()), "image")
+		f := ruleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed image %s has no digest, so the report cannot be tied to it", r.Familiar()), "image")
 		f.Fix = "deploy the image by digest (image@sha256:...) and scan that digest"
 		return f
 	}
@@ -330,12 +356,12 @@ func digestFinding(tr *TrivyReport, image string) kubeharden.Finding {
 		}
 		found = append(found, d)
 		if strings.EqualFold(d, r.Digest) {
-			return RuleTrivyDigestMismatch.Pass(fmt.Sprintf("the report covers %s (%s)", r.Digest, c), "Metadata.RepoDigests")
+			return ruleTrivyDigestMismatch.Pass(fmt.Sprintf("the report covers %s (%s)", r.Digest, c), "Metadata.RepoDigests")
 		}
 	}
 	sort.Strings(found)
 	if len(found) == 0 {
-		return RuleTrivyDigestMismatch.Fail(fmt.Sprintf("the report names no digest (ArtifactName %q, no RepoDigests); deployed %s", tr.ArtifactName, r.Digest), "Metadata.RepoDigests")
+		return ruleTrivyDigestMismatch.Fail(fmt.Sprintf("the report names no digest (ArtifactName %q, no RepoDigests); deployed %s", tr.ArtifactName, r.Digest), "Metadata.RepoDigests")
 	}
-	return RuleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed %s@%s is not the scanned image (report digests: %s)", r.Name, r.Digest, strings.Join(found, ", ")), "Metadata.RepoDigests")
+	return ruleTrivyDigestMismatch.Fail(fmt.Sprintf("deployed %s@%s is not the scanned image (report digests: %s)", r.Name, r.Digest, strings.Join(found, ", ")), "Metadata.RepoDigests")
 }

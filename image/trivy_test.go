@@ -1,6 +1,7 @@
 package image
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func sevPtr(s kubeharden.Severity) *kubeharden.Severity { return &s }
 func failedVulns(r kubeharden.Report) []string {
 	var out []string
 	for _, f := range r.Failed() {
-		if f.RuleID == RuleVulnerability.ID {
+		if f.RuleID == ruleVulnerability.ID {
 			out = append(out, f.Refs[0])
 		}
 	}
@@ -91,7 +92,7 @@ func TestGateTrivyPolicies(t *testing.T) {
 			// Every distinct vulnerability is reported (the duplicate once).
 			n := 0
 			for _, f := range rep.Findings {
-				if f.RuleID == RuleVulnerability.ID {
+				if f.RuleID == ruleVulnerability.ID {
 					n++
 				}
 			}
@@ -107,7 +108,7 @@ func TestGateTrivyAllowlistExpiry(t *testing.T) {
 	assert.Contains(t, failedVulns(rep), "CVE-2024-0001", "an exception expiring now no longer applies")
 	var expired []kubeharden.Finding
 	for _, f := range rep.Failed() {
-		if f.RuleID == RuleTrivyAllowlistExpired.ID {
+		if f.RuleID == ruleTrivyAllowlistExpired.ID {
 			expired = append(expired, f)
 		}
 	}
@@ -117,11 +118,11 @@ func TestGateTrivyAllowlistExpiry(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, failedVulns(rep), "CVE-2024-0001")
 	for _, f := range rep.Findings {
-		if f.RuleID == RuleVulnerability.ID && f.Refs[0] == "CVE-2024-0001" {
+		if f.RuleID == ruleVulnerability.ID && f.Refs[0] == "CVE-2024-0001" {
 			assert.True(t, f.Suppressed)
 			assert.Contains(t, f.SuppressReason, "allow-listed until 2026-11-25T12:00:00Z")
 		}
-		if f.RuleID == RuleTrivyAllowlistExpired.ID {
+		if f.RuleID == ruleTrivyAllowlistExpired.ID {
 			assert.True(t, f.Passed)
 		}
 	}
@@ -136,18 +137,18 @@ func TestGateTrivyDigestEOSLAge(t *testing.T) {
 		rule   kubeharden.Rule
 		fail   bool
 	}{
-		{"digest match", TrivyPolicy{Image: "registry.example/app:1.0@" + testDigest}, trivySample, RuleTrivyDigestMismatch, false},
-		{"digest via mirror name", TrivyPolicy{Image: "mirror.example/app@" + testDigest}, trivySample, RuleTrivyDigestMismatch, false},
-		{"digest differs", TrivyPolicy{Image: "registry.example/app@" + other}, trivySample, RuleTrivyDigestMismatch, true},
-		{"deployed by tag", TrivyPolicy{Image: "registry.example/app:1.0"}, trivySample, RuleTrivyDigestMismatch, true},
-		{"no digests in report", TrivyPolicy{Image: "registry.example/app@" + testDigest}, strings.Replace(trivySample, `"RepoDigests": ["registry.example/app@`+testDigest+`"],`, "", 1), RuleTrivyDigestMismatch, true},
-		{"artifact name digest", TrivyPolicy{Image: "x.example/app@" + other}, strings.Replace(trivySample, `"ArtifactName": "registry.example/app:1.0"`, `"ArtifactName": "registry.example/app@`+other+`"`, 1), RuleTrivyDigestMismatch, false},
-		{"eosl", TrivyPolicy{}, strings.Replace(trivySample, `"Name": "12.7"}`, `"Name": "9", "EOSL": true}`, 1), RuleTrivyOSEndOfLife, true},
-		{"eosl allowed", TrivyPolicy{AllowEOSL: true}, strings.Replace(trivySample, `"Name": "12.7"}`, `"Name": "9", "EOSL": true}`, 1), RuleTrivyOSEndOfLife, false},
-		{"supported os", TrivyPolicy{}, trivySample, RuleTrivyOSEndOfLife, false},
-		{"fresh", TrivyPolicy{MaxAge: 7 * 24 * time.Hour}, trivySample, RuleTrivyReportStale, false},
-		{"stale", TrivyPolicy{MaxAge: 24 * time.Hour}, trivySample, RuleTrivyReportStale, true},
-		{"no CreatedAt", TrivyPolicy{MaxAge: 24 * time.Hour}, strings.Replace(trivySample, `"CreatedAt": "2026-11-20T10:00:00Z",`, "", 1), RuleTrivyReportStale, true},
+		{"digest match", TrivyPolicy{Image: "registry.example/app:1.0@" + testDigest}, trivySample, ruleTrivyDigestMismatch, false},
+		{"digest via mirror name", TrivyPolicy{Image: "mirror.example/app@" + testDigest}, trivySample, ruleTrivyDigestMismatch, false},
+		{"digest differs", TrivyPolicy{Image: "registry.example/app@" + other}, trivySample, ruleTrivyDigestMismatch, true},
+		{"deployed by tag", TrivyPolicy{Image: "registry.example/app:1.0"}, trivySample, ruleTrivyDigestMismatch, true},
+		{"no digests in report", TrivyPolicy{Image: "registry.example/app@" + testDigest}, strings.Replace(trivySample, `"RepoDigests": ["registry.example/app@`+testDigest+`"],`, "", 1), ruleTrivyDigestMismatch, true},
+		{"artifact name digest", TrivyPolicy{Image: "x.example/app@" + other}, strings.Replace(trivySample, `"ArtifactName": "registry.example/app:1.0"`, `"ArtifactName": "registry.example/app@`+other+`"`, 1), ruleTrivyDigestMismatch, false},
+		{"eosl", TrivyPolicy{}, strings.Replace(trivySample, `"Name": "12.7"}`, `"Name": "9", "EOSL": true}`, 1), ruleTrivyOSEndOfLife, true},
+		{"eosl allowed", TrivyPolicy{AllowEOSL: true}, strings.Replace(trivySample, `"Name": "12.7"}`, `"Name": "9", "EOSL": true}`, 1), ruleTrivyOSEndOfLife, false},
+		{"supported os", TrivyPolicy{}, trivySample, ruleTrivyOSEndOfLife, false},
+		{"fresh", TrivyPolicy{MaxAge: 7 * 24 * time.Hour}, trivySample, ruleTrivyReportStale, false},
+		{"stale", TrivyPolicy{MaxAge: 24 * time.Hour}, trivySample, ruleTrivyReportStale, true},
+		{"no CreatedAt", TrivyPolicy{MaxAge: 24 * time.Hour}, strings.Replace(trivySample, `"CreatedAt": "2026-11-20T10:00:00Z",`, "", 1), ruleTrivyReportStale, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,4 +199,30 @@ func TestGateTrivyScoreAndFix(t *testing.T) {
 	assert.Equal(t, "upgrade openssl from 3.0.1 to 3.0.2", f.Fix)
 	assert.Equal(t, kubeharden.SeverityCritical, f.Severity)
 	assert.Equal(t, fmt.Sprintf("%s %s", "registry.example/app:1.0 (debian 12.7)", "openssl"), f.Path)
+}
+
+func TestAllowedVulnerabilityJSON(t *testing.T) {
+	var p TrivyPolicy
+	err := json.Unmarshal([]byte(`{"ignoreUnfixed": true, "allow": [
+	  {"id": "CVE-2024-1", "expires": "2026-12-31", "reason": "not reachable"},
+	  {"id": "CVE-2024-2", "expires": "2026-12-31T12:00:00+01:00", "package": "openssl"},
+	  {"id": "CVE-2024-3"}]}`), &p)
+	require.NoError(t, err)
+	assert.True(t, p.IgnoreUnfixed)
+	assert.Equal(t, []AllowedVulnerability{
+		{ID: "CVE-2024-1", Expires: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), Reason: "not reachable"},
+		{ID: "CVE-2024-2", Package: "openssl", Expires: time.Date(2026, 12, 31, 11, 0, 0, 0, time.UTC)},
+		{ID: "CVE-2024-3"},
+	}, normalise(p.Allow))
+	err = json.Unmarshal([]byte(`{"allow": [{"id": "X", "expires": "next week"}]}`), &p)
+	assert.ErrorContains(t, err, "next week")
+}
+
+func normalise(in []AllowedVulnerability) []AllowedVulnerability {
+	for i := range in {
+		if !in[i].Expires.IsZero() {
+			in[i].Expires = in[i].Expires.UTC()
+		}
+	}
+	return in
 }
