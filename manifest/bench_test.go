@@ -104,8 +104,9 @@ func BenchmarkScanVsDecode(b *testing.B) {
 	// layer's overhead from the analysis's.
 	var tDecode, tScan, tSplit time.Duration
 	const block = 20
+	var cDecode, cScan, cSplit time.Duration
 	for b.Loop() {
-		start := time.Now()
+		start, c0 := time.Now(), cpuTime()
 		for range block {
 			js, err := yaml.YAMLToJSON(data)
 			if err != nil {
@@ -116,13 +117,13 @@ func BenchmarkScanVsDecode(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		mid := time.Now()
+		mid, c1 := time.Now(), cpuTime()
 		for range block {
 			if reports, errs := Scan("deployment.yaml", data, Options{}); len(reports) != 1 || len(errs) != 0 {
 				b.Fatal(reports, errs)
 			}
 		}
-		mid2 := time.Now()
+		mid2, c2 := time.Now(), cpuTime()
 		for range block {
 			docs, errs := decode.Split(data, "deployment.yaml", decode.Options{})
 			if len(docs) != 1 || len(errs) != 0 {
@@ -136,6 +137,14 @@ func BenchmarkScanVsDecode(b *testing.B) {
 		tDecode += mid.Sub(start)
 		tScan += mid2.Sub(mid)
 		tSplit += time.Since(mid2)
+		c3 := cpuTime()
+		cDecode += c1 - c0
+		cScan += c2 - c1
+		cSplit += c3 - c2
+	}
+	if cDecode > 0 {
+		b.ReportMetric(float64(cScan)/float64(cDecode), "cpu-scan/decode")
+		b.ReportMetric(float64(cSplit)/float64(cDecode), "cpu-decodepkg/decode")
 	}
 	n := float64(b.N * block)
 	b.ReportMetric(float64(tSplit)/float64(tDecode), "decodepkg/decode")

@@ -203,3 +203,47 @@ func TestKubesecRuleCases(t *testing.T) {
 	require.NoError(t, sc.Err())
 	assert.Equal(t, 172, n)
 }
+
+// TestDefaultCorpus scans the kubesec corpus in the default mode: every
+// finding is located and has a fix, and input errors occur exactly for the
+// documents the API server would reject too.
+func TestDefaultCorpus(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus", "kubesec")
+	wantErr := map[string]error{
+		"asset/empty-json-file":           ErrMissingKind, // {} has no kind
+		"asset/form-prefix-file.json":     decode.ErrSyntax,
+		"asset/form-prefix-not-file.json": decode.ErrSyntax,
+		"asset/invalid-schema.yml":        decode.ErrType, // replicas: "2", hostNetwork: "1"
+		"asset/multi.yml":                 decode.ErrType, // ConfigMap name: 1
+	}
+	n := 0
+	err := filepath.WalkDir(filepath.Join(dir, "asset"), func(p string, de os.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		reports, errs := Scan(rel, data, Options{})
+		if want, ok := wantErr[rel]; ok {
+			require.Len(t, errs, 1, rel)
+			assert.ErrorIs(t, errs[0], want, rel)
+		} else {
+			assert.Empty(t, errs, rel)
+		}
+		for _, r := range reports {
+			n++
+			assert.Equal(t, rel, r.Source)
+			for _, f := range r.Findings {
+				assert.NotEmpty(t, f.Path, "%s %s", rel, f.RuleID)
+				assert.True(t, f.Position.IsValid(), "%s %s", rel, f.RuleID)
+				assert.Equal(t, rel, f.Position.File)
+				assert.NotEmpty(t, f.Fix, "%s %s", rel, f.RuleID)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, n, 80)
+}
