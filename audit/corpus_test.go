@@ -133,17 +133,17 @@ func TestCorpusWorkedExamples(t *testing.T) {
 		return p
 	}
 	falco := parse("falco-k8saudit-audit-policy.yaml")
-	d := Evaluate(falco, resReq(alice, "patch", "apps", "deployments", "", "default", "web"))
+	d := Evaluate(falco, resReq(newAlice(), "patch", "apps", "deployments", "", "default", "web"))
 	assert.Equal(t, LevelMetadata, d.Level)
 	assert.Equal(t, 10, d.Rule)
 
 	aks := parse("aks-engine-audit-policy.yaml")
 	assert.Equal(t, LevelRequest, Evaluate(aks, resReq(nil, "list", "", "secrets", "", "default", "")).Level, "nil-user list secrets")
-	assert.Equal(t, LevelRequest, Evaluate(aks, resReq(alice, "create", "", "secrets", "", "default", "")).Level)
+	assert.Equal(t, LevelRequest, Evaluate(aks, resReq(newAlice(), "create", "", "secrets", "", "default", "")).Level)
 
 	rke2 := parse("rke2-cis-minimal-2020.yaml")
-	assert.Equal(t, LevelMetadata, Evaluate(rke2, resReq(alice, "create", "", "pods", "", "default", "")).Level)
-	assert.Equal(t, Decision{Level: LevelNone, Rule: -1}, Evaluate(rke2, resReq(alice, "get", "", "secrets", "", "default", "x")))
+	assert.Equal(t, LevelMetadata, Evaluate(rke2, resReq(newAlice(), "create", "", "pods", "", "default", "")).Level)
+	assert.Equal(t, Decision{Level: LevelNone, Rule: -1}, Evaluate(rke2, resReq(newAlice(), "get", "", "secrets", "", "default", "x")))
 
 	// The worked example of audit.md §2 on the docs policy.
 	docs := parse("k8s-docs-audit-policy.yaml")
@@ -157,7 +157,7 @@ func TestCorpusWorkedExamples(t *testing.T) {
 		{resReq(auth("alice"), "update", "", "configmaps", "", "kube-system", "x"), LevelRequest},
 		{resReq(auth("system:kube-proxy"), "watch", "", "endpoints", "", "", ""), LevelNone},
 		{Request{User: auth("alice"), Verb: "get", Path: "/version"}, LevelNone},
-		{Request{User: anonymous, Verb: "get", Path: "/healthz"}, LevelMetadata},
+		{Request{User: newAnonymous(), Verb: "get", Path: "/healthz"}, LevelMetadata},
 		{resReq(auth("kubelet"), "create", "authentication.k8s.io", "tokenreviews", "", "", ""), LevelMetadata},
 	}
 	for _, c := range cases {

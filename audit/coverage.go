@@ -63,10 +63,14 @@ type coverageCase struct {
 	cis           bool
 }
 
-var (
-	alice     = &User{Name: "alice", Groups: []string{"system:authenticated"}}
-	anonymous = &User{Name: "system:anonymous", Groups: []string{"system:unauthenticated"}}
-)
+// newAlice returns an ordinary authenticated user; newAnonymous the
+// identity of unauthenticated requests when anonymous auth is enabled.
+// Fresh values each time: callers may modify what they get.
+func newAlice() *User { return &User{Name: "alice", Groups: []string{"system:authenticated"}} }
+
+func newAnonymous() *User {
+	return &User{Name: "system:anonymous", Groups: []string{"system:unauthenticated"}}
+}
 
 func resReq(u *User, verb, group, resource, sub, ns, name string) Request {
 	return Request{User: u, Verb: verb, ResourceRequest: true, APIGroup: group, Resource: resource, Subresource: sub, Namespace: ns, Name: name}
@@ -82,6 +86,7 @@ func coverageCases() []coverageCase {
 	c := func(con Concern, desc string, req Request, min, rec, max Level, cis bool) coverageCase {
 		return coverageCase{con, desc, req, min, rec, max, cis}
 	}
+	alice, anonymous := newAlice(), newAnonymous()
 	return []coverageCase{
 		c(ConcernSecrets, "get a Secret", resReq(alice, "get", "", "secrets", "", "default", "db-pass"), M, M, M, true),
 		c(ConcernSecrets, "list Secrets", resReq(alice, "list", "", "secrets", "", "default", ""), M, M, M, true),

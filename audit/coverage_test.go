@@ -96,7 +96,7 @@ func TestCoverageWriteError(t *testing.T) {
 
 func TestRequestString(t *testing.T) {
 	assert.Equal(t, "alice: create deployments.apps/scale web -n prod",
-		resReq(alice, "create", "apps", "deployments", "scale", "prod", "web").String())
+		resReq(newAlice(), "create", "apps", "deployments", "scale", "prod", "web").String())
 	assert.Equal(t, "<failed authentication>: get /healthz", Request{Verb: "get", Path: "/healthz"}.String())
 }
 

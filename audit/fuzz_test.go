@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 			if err := Coverage(p).WriteText(&buf); err != nil {
 				t.Fatal(err)
 			}
-			for _, r := range []Request{{Verb: "get", Path: "/healthz"}, resReq(alice, "get", "", "secrets", "", "default", "x")} {
+			for _, r := range []Request{{Verb: "get", Path: "/healthz"}, resReq(newAlice(), "get", "", "secrets", "", "default", "x")} {
 				d := Evaluate(p, r)
 				if d.Rule >= len(p.Rules) {
 					t.Fatalf("rule index %d out of range", d.Rule)

@@ -283,7 +283,7 @@ const maxGrid = 32
 // ordinary users, service accounts, nodes, anonymous, failed
 // authentication, and everyone the policy names.
 func (l *linter) userGrid() []*User {
-	users := []*User{alice, anonymous, nil,
+	users := []*User{newAlice(), newAnonymous(), nil,
 		{Name: "system:serviceaccount:default:app", Groups: []string{"system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"}},
 		{Name: "system:node:node-1", Groups: []string{"system:nodes", "system:authenticated"}},
 	}
@@ -649,7 +649,7 @@ func (l *linter) volume() {
 	var health []string
 	healthRule := -1
 	for _, path := range []string{"/healthz", "/livez", "/readyz", "/metrics"} {
-		for _, u := range []*User{node, monitor, anonymous} {
+		for _, u := range []*User{node, monitor, newAnonymous()} {
 			if d := Evaluate(p, Request{User: u, Verb: "get", Path: path}); d.Level != LevelNone {
 				health = append(health, path)
 				if healthRule < 0 {
@@ -746,7 +746,7 @@ func (l *linter) namesExplicitly(i int, group, resource string) bool {
 }
 
 func (l *linter) probeFor(r *PolicyRule, gr GroupResources, res, sub, verb string) Request {
-	u := alice
+	u := newAlice()
 	if len(r.Users) > 0 {
 		u = &User{Name: r.Users[0], Groups: []string{"system:authenticated"}}
 	}
