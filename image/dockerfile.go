@@ -315,9 +315,12 @@ func (l *linter) instructions() {
 						l.fail(ruleDockerfileInsecureDownload, in, fmt.Sprintf("remove %s %s", in.Cmd, kv.Key),
 							"%s %s=%q disables TLS or checksum verification", in.Cmd, kv.Key, kv.Value)
 					}
-					if inFinal && isSecretName(kv.Key) {
+					// Like BuildKit's SecretsUsedInArgOrEnv, every stage counts:
+					// build arguments and environment values land in the
+					// stage's history and in max-mode provenance.
+					if isSecretName(kv.Key) {
 						l.fail(ruleDockerfileSecret, in, "pass the value with RUN --mount=type=secret instead of "+in.Cmd,
-							"%s %s looks like a secret; %s values persist in the image config and history", in.Cmd, kv.Key, in.Cmd)
+							"%s %s looks like a secret; %s values persist in the image config, history and provenance", in.Cmd, kv.Key, in.Cmd)
 					}
 				}
 			case "ADD":
@@ -331,6 +334,14 @@ func (l *linter) instructions() {
 				l.workdir(in)
 			case "MAINTAINER":
 				l.fail(ruleDockerfileMaintainer, in, "", "MAINTAINER is deprecated")
+			}
+		}
+	}
+	for _, in := range l.f.MetaArgs {
+		for _, kv := range in.KeyValues {
+			if isSecretName(kv.Key) {
+				l.fail(ruleDockerfileSecret, in, "pass the value with RUN --mount=type=secret instead of ARG",
+					"ARG %s looks like a secret; build arguments are recorded in history and provenance", kv.Key)
 			}
 		}
 	}

@@ -88,7 +88,7 @@ var (
 		"Checkov CKV2_DOCKER_12", "Checkov CKV2_DOCKER_13", "Checkov CKV2_DOCKER_14", "Checkov CKV2_DOCKER_15", "Checkov CKV2_DOCKER_16",
 		"Checkov CKV2_DOCKER_18")
 	ruleDockerfileSecret = rule("DockerfileSecret", "Secret baked into the image",
-		"A secret-looking name in ENV or ARG (values persist in the image config and history), credential setup in RUN without a secret mount, or COPY of a private key, .env file or kubeconfig.",
+		"A secret-looking name in ENV or ARG in any stage (values persist in the image config, history and build provenance), or, in the final image, credential setup in RUN without a secret mount or COPY of a private key, .env file or kubeconfig.",
 		risk, crit, -10, "pass secrets with RUN --mount=type=secret and keep key files out of the build context",
 		"hadolint DL3064", "Trivy DS-0031", "BuildKit SecretsUsedInArgOrEnv")
 	ruleDockerfileSudo = rule("DockerfileSudo", "sudo in RUN",
