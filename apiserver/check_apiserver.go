@@ -600,7 +600,16 @@ func (c *evalCtx) checkAuditPolicy() {
 		msg += fmt.Sprintf(" and %d problem(s) reported by the audit package", failed)
 	}
 	c.emit(r, len(pol.Rules) > 0, msg, "--audit-policy-file", &rf.occ, "")
-	c.manual(cov, "review the policy (manual check); automated view: "+auditCoverage(pol), "--audit-policy-file", &rf.occ)
+	// The audit package's lint is the automated side of 3.2.2: its failed
+	// findings are added as extra findings (positioned in the policy).
+	lintFailed := 0
+	for _, f := range audit.Lint(pol, audit.Options{}) {
+		if !f.Passed {
+			lintFailed++
+			c.findings = append(c.findings, f)
+		}
+	}
+	c.manual(cov, fmt.Sprintf("review the policy (manual check); automated view: %s; the audit package's lint reports %d problem(s)", auditCoverage(pol), lintFailed), "--audit-policy-file", &rf.occ)
 }
 
 // auditCoverage summarises the levels the policy applies to the 3.2.2
