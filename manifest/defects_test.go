@@ -302,6 +302,15 @@ func TestDefect_ListNotExpanded(t *testing.T) {
 	require.Len(t, reports, 2, "each item is reported")
 	assert.Equal(t, 1, failedCount(&reports[0], "manifest/HostPID"))
 	assert.Equal(t, 5, byRule(&reports[1], "manifest/HostIPC", false)[0].Position.Line, "item positions are in the List's file")
+	// Compat mode differs from kubesec here on purpose: document framing
+	// (List expansion included) is internal/decode's in both modes, since
+	// kubesec's "List is not supported" hides every item from review. The
+	// items get kubesec's verdicts.
+	c, errs := Scan("t.yaml", []byte(doc), Options{Compat: CompatKubesec})
+	require.Empty(t, errs)
+	require.Len(t, c, 2)
+	assert.True(t, kubesecFired(&c[0], "HostPID"))
+	assert.True(t, kubesecFired(&c[1], "HostIPC"))
 }
 
 func TestDefect_JSONArrayOneDocument(t *testing.T) {
@@ -309,6 +318,12 @@ func TestDefect_JSONArrayOneDocument(t *testing.T) {
 	reports, errs := Scan("t.json", []byte(doc), Options{})
 	require.Empty(t, errs)
 	assert.Len(t, reports, 2)
+	// As for Lists, compat mode uses the same framing (kubesec would report
+	// one "Unknown" document); each element gets kubesec's verdict.
+	c, errs := Scan("t.json", []byte(doc), Options{Compat: CompatKubesec})
+	require.Empty(t, errs)
+	require.Len(t, c, 2)
+	assert.Equal(t, "Pod/p.ns", c[0].Object)
 }
 
 func TestDefect_CRLFDropsDocuments(t *testing.T) {
