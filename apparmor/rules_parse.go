@@ -531,9 +531,8 @@ func (c *cursor) parseNetwork() {
 		}
 		c.r.Names = append(c.r.Names, t.text)
 	}
-	if domain == "netlink" && typ != "" && typ != "dgram" && typ != "raw" {
-		c.invalid(start, "netlink allows only dgram and raw")
-	}
+	// netlink only has dgram and raw sockets, but apparmor_parser accepts
+	// (and ignores) other types, so that is no error.
 	// Fine-grained conditions (4.x).
 	for !c.done() && !c.bad {
 		t := c.peek()
