@@ -54,7 +54,7 @@ func TestCorpusDefects(t *testing.T) {
 			not: []want{{"audit/MissingCatchAll", "", ""}, {"audit/UnreachableRule", "", ""}}},
 		{file: "rke2-cis-minimal-2020.yaml",
 			want: []want{
-				{"audit/MissingCatchAll", "rules", ""},
+				{"audit/MissingCatchAll", "rules", "for example: get a Secret; list Secrets; watch Secrets in all namespaces"},
 				{"audit/SecretAccessNotLogged", "", "get a Secret → None"},
 				{"audit/ExecNotLogged", "", "exec into a Pod (POST) → None"},
 				{"audit/ChangesNotLogged", "", "create a ClusterRoleBinding → None"},

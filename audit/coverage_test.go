@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -108,4 +109,10 @@ func TestLevelsAndStages(t *testing.T) {
 	assert.Equal(t, "-", StageSet(0).String())
 	assert.False(t, s.Has("Bogus"))
 	assert.True(t, s.Has(StagePanic))
+	b, err := json.Marshal(Decision{Level: LevelMetadata, OmitStages: s, Rule: 2})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"Level":"Metadata","OmitStages":["RequestReceived","Panic"],"OmitManagedFields":false,"Rule":2}`, string(b))
+	b, err = json.Marshal(StageSet(0))
+	require.NoError(t, err)
+	assert.Equal(t, "[]", string(b))
 }

@@ -223,8 +223,17 @@ func (l *linter) reachability() {
 	// The catch-all question comes first: it is cheap (an uncovered
 	// request is found at once) and matters most.
 	if len(rules) > 0 {
-		if res, _, _ := covers(rules, &PolicyRule{}, l.allPools, &l.budget); res == coverNo {
-			f := l.fail(ruleMissingCatchAll, "rules", "no rule matches every request: whatever the %d rule(s) do not match (for example failed authentication, or resources they do not name) is not audited", len(rules))
+		if res, _, w := covers(rules, &PolicyRule{}, l.allPools, &l.budget); res == coverNo {
+			var examples []string
+			for _, row := range Coverage(l.p).Rows {
+				if row.Decision.Rule < 0 && len(examples) < 3 {
+					examples = append(examples, row.Description)
+				}
+			}
+			if len(examples) == 0 && w != nil {
+				examples = append(examples, strings.ReplaceAll(w.String(), other, "<other>"))
+			}
+			f := l.fail(ruleMissingCatchAll, "rules", "no rule matches every request, and requests no rule matches are not audited (for example: %s)", strings.Join(examples, "; "))
 			f.Fix = "append `- level: Metadata` as the last rule"
 		}
 	}

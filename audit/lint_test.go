@@ -235,3 +235,15 @@ func TestShadowedNeedsEveryRequest(t *testing.T) {
 	y = header + "rules:\n- level: None\n  nonResourceURLs: [/version]\n- level: None\n  users: [alice]\n  nonResourceURLs: [/version]\n- level: Metadata\n"
 	assert.Contains(t, lintYAML(t, y, Options{}), "audit/ShadowedRule")
 }
+
+func TestMissingCatchAllExample(t *testing.T) {
+	p := mustParse(t, header+"rules:\n- level: Metadata\n  resources: [{group: '*'}]\n- level: Metadata\n  nonResourceURLs: ['/api*']\n")
+	for _, f := range Lint(p, Options{}) {
+		if f.RuleID == "audit/MissingCatchAll" {
+			require.False(t, f.Passed)
+			assert.Contains(t, f.Message, "(for example: <failed authentication>: <other> /<other>)")
+			return
+		}
+	}
+	t.Fatal("no MissingCatchAll finding")
+}

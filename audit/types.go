@@ -120,6 +120,16 @@ func (s StageSet) String() string {
 	return strings.Join(parts, ",")
 }
 
+// MarshalJSON renders the set as a JSON array of stage names in canonical
+// order.
+func (s StageSet) MarshalJSON() ([]byte, error) {
+	l := s.List()
+	if l == nil {
+		l = []Stage{}
+	}
+	return json.Marshal(l)
+}
+
 // Policy mirrors audit.k8s.io/v1 Policy. It is decoded with the API
 // server's field names; only the fields the API server knows exist here.
 type Policy struct {
