@@ -43,7 +43,12 @@
 // (including its known defects), the same score, lists, ids, selectors,
 // reasons, object names and messages. [KubesecReports] and
 // [KubesecMessage] turn such reports into kubesec's JSON output; the
-// mapping onto findings is documented in kubesec.go. Outside that mode
+// mapping onto findings is documented in kubesec.go. Document framing is
+// internal/decode's in both modes (kubectl's rules): unlike kubesec, CRLF
+// input and "--- # comment" separators never lose documents, comment-only
+// documents are skipped rather than reported as "Unknown", List items and
+// top-level JSON arrays are scored item by item, and a document that does
+// not parse is an input error that does not stop the others. Outside that mode
 // the defects listed in the kubesec reference ("Known defects") are fixed:
 // every container is evaluated, capability names are normalised, host
 // paths are cleaned and compared by component, the default service account
