@@ -235,6 +235,7 @@ func (l *linter) reachability() {
 			}
 			f := l.fail(ruleMissingCatchAll, "rules", "no rule matches every request, and requests no rule matches are not audited (for example: %s)", strings.Join(examples, "; "))
 			f.Fix = "append `- level: Metadata` as the last rule"
+			f.Patch = []kubeharden.PatchOp{{Op: "add", Path: "/rules/-", Value: map[string]any{"level": "Metadata"}}}
 		}
 	}
 	for j := range rules {
@@ -593,7 +594,12 @@ func (l *linter) stages() {
 		}
 	}
 	if len(noRR) > 0 {
-		l.fail(ruleRequestReceived, "omitStages", "RequestReceived is not omitted for %s: every such request is logged twice", strings.Join(noRR, ", "))
+		f := l.fail(ruleRequestReceived, "omitStages", "RequestReceived is not omitted for %s: every such request is logged twice", strings.Join(noRR, ", "))
+		if len(p.OmitStages) == 0 {
+			f.Patch = []kubeharden.PatchOp{{Op: "add", Path: "/omitStages", Value: []string{string(StageRequestReceived)}}}
+		} else {
+			f.Patch = []kubeharden.PatchOp{{Op: "add", Path: "/omitStages/-", Value: string(StageRequestReceived)}}
+		}
 	}
 }
 
@@ -650,7 +656,8 @@ func (l *linter) volume() {
 		}
 	}
 	if omf {
-		l.fail(ruleOmitManagedFields, "omitManagedFields", "bodies are logged at Request or RequestResponse with metadata.managedFields; set omitManagedFields: true")
+		f := l.fail(ruleOmitManagedFields, "omitManagedFields", "bodies are logged at Request or RequestResponse with metadata.managedFields; set omitManagedFields: true")
+		f.Patch = []kubeharden.PatchOp{{Op: "add", Path: "/omitManagedFields", Value: true}}
 	}
 	// Health endpoints and events.
 	node := &User{Name: "system:node:node-1", Groups: []string{"system:nodes", "system:authenticated"}}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden"
 )
 
 // good is a sound policy: it passes every lint rule.
@@ -246,4 +248,19 @@ func TestMissingCatchAllExample(t *testing.T) {
 		}
 	}
 	t.Fatal("no MissingCatchAll finding")
+}
+
+func TestPatches(t *testing.T) {
+	p := mustParse(t, header+"omitStages: [Panic]\nrules:\n- level: Request\n  resources: [{group: '', resources: [pods]}]\n")
+	patches := map[string][]kubeharden.PatchOp{}
+	for _, f := range Lint(p, Options{}) {
+		if !f.Passed && f.Patch != nil {
+			patches[f.RuleID] = f.Patch
+		}
+	}
+	assert.Equal(t, map[string][]kubeharden.PatchOp{
+		"audit/MissingCatchAll":           {{Op: "add", Path: "/rules/-", Value: map[string]any{"level": "Metadata"}}},
+		"audit/RequestReceivedNotOmitted": {{Op: "add", Path: "/omitStages/-", Value: "RequestReceived"}},
+		"audit/OmitManagedFields":         {{Op: "add", Path: "/omitManagedFields", Value: true}},
+	}, patches)
 }
