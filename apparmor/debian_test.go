@@ -204,10 +204,31 @@ var mutations = []mutation{
 	{name: "empty alternation", insert: "/tmp/{} r,"},
 	{name: "one-entry alternation", insert: "/tmp/{a} r,"},
 	{name: "unknown flag", replace: func(s string) string { return strings.Replace(s, "{", "flags=(kubeharden) {", 1) }},
+	{name: "drop a rule's comma", replace: func(s string) string {
+		return editRuleLine(s, func(l string) string { return strings.TrimSuffix(l, ",") })
+	}},
+	{name: "bad letter in a rule", replace: func(s string) string {
+		return editRuleLine(s, func(l string) string { return strings.TrimSuffix(l, ",") + "z," })
+	}},
+	{name: "profile twice", replace: func(s string) string { return s + "\n" + s[strings.Index(s, "\n")+1:] }},
 	{name: "drop closing brace", replace: func(s string) string {
 		i := strings.LastIndex(s, "}")
 		return s[:i] + s[i+1:]
 	}},
+}
+
+// editRuleLine applies edit to the first file rule line ("/path perms,")
+// of the text.
+func editRuleLine(s string, edit func(string) string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "/") && strings.HasSuffix(t, ",") && !strings.Contains(t, "->") {
+			lines[i] = edit(l)
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // profileBodyStart returns the offset just after the '{' of the first

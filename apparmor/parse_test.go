@@ -277,6 +277,10 @@ func TestScanErrors(t *testing.T) {
 	require.Len(t, reps, 1)
 	assert.NotEmpty(t, reps[0].Errors)
 
+	reps, err = Scan("tunables", []byte("@{HOME}=/home/*/\n"), Options{})
+	assert.NoError(t, err)
+	assert.Empty(t, reps)
+
 	reps, err = Scan("x", []byte("profile a {\n  /a rz,\n}\n"), Options{})
 	require.NoError(t, err)
 	require.Len(t, reps, 1)

@@ -40,6 +40,9 @@ const ReportKind = "AppArmorProfile"
 
 // Scan parses an AppArmor profile file and returns one report per profile
 // (children and hats included, named as `apparmor_parser -N` prints them).
+// Valid text without any profile (a tunables file) gives no report and no
+// error; text that defines no profile and does not parse gives a report
+// carrying the errors and an error wrapping ErrNoProfile.
 // Problems that would stop apparmor_parser are reported as apparmor/Invalid
 // findings and as Report.Errors; the analysis still runs on what parsed.
 func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, error) {
@@ -60,6 +63,11 @@ func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, error)
 	}
 	for _, p := range f.Profiles() {
 		walk(p)
+	}
+	if len(reports) == 0 && len(errs) == 0 {
+		// Valid policy text without a profile: a tunables file or an
+		// abstraction-free preamble. Nothing to score.
+		return nil, nil
 	}
 	if len(reports) == 0 {
 		r := kubeharden.Report{Source: source, Document: 0, Object: source, Kind: ReportKind}
