@@ -414,6 +414,9 @@ func splitCSV(s string) ([]string, error) {
 	if s == "" {
 		return nil, nil
 	}
+	if !strings.ContainsAny(s, "\"\r\n") {
+		return strings.Split(s, ","), nil // what the CSV reader yields without quotes
+	}
 	r := csv.NewReader(strings.NewReader(s))
 	r.LazyQuotes = false
 	rec, err := r.Read()
