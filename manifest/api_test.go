@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/kubeharden/kubeharden/internal/decode"
@@ -114,3 +115,21 @@ func TestKubesecObjectName(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestManyContainers: a pod with 300 containers is scanned in bounded time
+// with every finding positioned (the map path of position).
+func TestManyContainers(t *testing.T) {
+	var scs []string
+	for range 300 {
+		scs = append(scs, `{"privileged":true}`)
+	}
+	r := scanOne(t, pod(ctrs(scs...)))
+	fs := byRule(r, "manifest/PrivilegedContainer", false)
+	require.Len(t, fs, 300)
+	for i, f := range fs {
+		assert.Equal(t, "spec.containers["+strconv.Itoa(i)+"].securityContext.privileged", f.Path)
+		assert.True(t, f.Position.IsValid())
+	}
+	assert.Equal(t, fs[0].Position.Line, fs[299].Position.Line, "a one-line JSON document")
+	assert.Less(t, fs[0].Position.Column, fs[299].Position.Column)
+}

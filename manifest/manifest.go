@@ -184,10 +184,23 @@ func ScanObject(obj any, opts Options) (*kubeharden.Report, error) {
 
 // position fills the findings' positions, resolving each distinct path once
 // (passed findings share the pod spec's path, several findings a
-// container's).
+// container's). Small reports use a linear scan, large ones a map.
 func position(d *decode.Document, fs []kubeharden.Finding) {
+	var seen map[string]kubeharden.Position
+	if len(fs) > 64 {
+		seen = make(map[string]kubeharden.Position, len(fs))
+	}
 	for i := range fs {
 		if fs[i].Position.IsValid() {
+			continue
+		}
+		if seen != nil {
+			p, ok := seen[fs[i].Path]
+			if !ok {
+				p = d.Position(fs[i].Path)
+				seen[fs[i].Path] = p
+			}
+			fs[i].Position = p
 			continue
 		}
 		for j := range i {
