@@ -116,3 +116,33 @@ rules:
 	//   audit/AnonymousNotLogged (-3)
 	//   audit/FailedAuthNotLogged (-3)
 }
+
+func ExampleLint() {
+	p, _, err := audit.Parse("policy.yaml", []byte(`apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+- level: None
+  nonResourceURLs: [/healthz*, /livez*, /readyz*]
+`))
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range audit.Lint(p, audit.Options{}) {
+		if !f.Passed && (f.RuleID == "audit/ShadowedRule" || f.RuleID == "audit/MisplacedCatchAll") {
+			fmt.Printf("%s line %d: %s\n", f.RuleID, f.Position.Line, f.Message)
+		}
+	}
+	// Output:
+	// audit/ShadowedRule line 6: rules[1] (level None) never applies: every request it matches is already matched by rules[0]; its requests are audited at Metadata instead of None
+	// audit/MisplacedCatchAll line 5: rules[0] matches every request, so the 1 rule(s) after it never apply
+}
+
+func ExampleDetect() {
+	fmt.Println(audit.Detect("a.yaml", []byte("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n")))
+	fmt.Println(audit.Detect("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\n")))
+	// Output:
+	// true
+	// false
+}

@@ -170,3 +170,17 @@ func TestDNSNames(t *testing.T) {
 		assert.Equal(t, want, isDNSSubdomain(s), s)
 	}
 }
+
+func TestParseCaseVariantKey(t *testing.T) {
+	// The API server ignores `nonResourceUrls` (wrong case): the rule
+	// becomes an unconditional None rule.
+	y := header + "rules:\n- level: None\n  nonResourceUrls: [/healthz]\n- level: Metadata\n"
+	_, oracleErr := policy.LoadPolicyFromBytes([]byte(y))
+	require.NoError(t, oracleErr)
+	p, fs, err := Parse("p.yaml", []byte(y))
+	require.NoError(t, err)
+	require.Equal(t, []string{"audit/CaseVariantKey"}, ruleIDs(fs))
+	assert.Contains(t, fs[0].Fix, `"nonResourceURLs"`)
+	assert.Equal(t, LevelNone, Evaluate(p, resReq(newAlice(), "get", "", "secrets", "", "default", "x")).Level)
+	assert.Contains(t, ruleIDs(Lint(p, Options{})), "audit/CatchAllNone")
+}
