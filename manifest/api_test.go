@@ -78,10 +78,10 @@ func TestPositions(t *testing.T) {
 	require.Len(t, pr, 1)
 	assert.Equal(t, 13, pr[0].Position.Line)
 	// a missing field points at its nearest ancestor
-	ro := byRule(r, "manifest/ReadOnlyRootFilesystem", false)
+	ro := byRule(r, "manifest/ReadOnlyRootFilesystemMissing", false)
 	require.Len(t, ro, 1)
 	assert.Equal(t, 12, ro[0].Position.Line)
-	sa := byRule(r, "manifest/ServiceAccountName", false)
+	sa := byRule(r, "manifest/DefaultServiceAccount", false)
 	require.Len(t, sa, 1)
 	assert.Equal(t, "spec.template.spec.serviceAccountName", sa[0].Path)
 	assert.Equal(t, 7, sa[0].Position.Line, "the missing field's parent")

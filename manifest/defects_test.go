@@ -87,11 +87,11 @@ func TestDefect_CapDropAllSubstring(t *testing.T) {
 		pod(ctrs(`{"capabilities":{"drop":["ALL"],"add":["SYS_TIME"]}}`)),
 	} {
 		assert.True(t, kubesecFired(compat(t, doc), "CapDropAll"))
-		assert.Equal(t, 1, failedCount(scanOne(t, doc), "manifest/CapDropAll"))
+		assert.Equal(t, 1, failedCount(scanOne(t, doc), "manifest/CapabilitiesNotDroppedAll"))
 	}
 	// `all` is what the runtime accepts; kubeharden accepts it too (PSS
 	// restricted would not: that is a PSS check, issue 3).
-	assert.Len(t, byRule(scanOne(t, pod(ctrs(`{"capabilities":{"drop":["all"]}}`))), "manifest/CapDropAll", true), 1)
+	assert.Len(t, byRule(scanOne(t, pod(ctrs(`{"capabilities":{"drop":["all"]}}`))), "manifest/CapabilitiesNotDroppedAll", true), 1)
 }
 
 func TestDefect_ServiceAccountNameDefault(t *testing.T) {
@@ -99,8 +99,8 @@ func TestDefect_ServiceAccountNameDefault(t *testing.T) {
 		doc := pod(`"serviceAccountName":` + sa + `,` + ctrs(`{}`))
 		assert.True(t, kubesecFired(compat(t, doc), "ServiceAccountName"), "kubesec gives +3 for %s", sa)
 		r := scanOne(t, doc)
-		assert.Empty(t, byRule(r, "manifest/ServiceAccountName", true))
-		assert.Len(t, byRule(r, "manifest/ServiceAccountName", false), 1, "a finding, no credit")
+		assert.Empty(t, byRule(r, "manifest/DefaultServiceAccount", true))
+		assert.Len(t, byRule(r, "manifest/DefaultServiceAccount", false), 1, "a finding, no credit")
 	}
 }
 
@@ -141,17 +141,17 @@ func TestDefect_AnyContainerCredit(t *testing.T) {
 	}
 	assert.Equal(t, -30+5, c.Score, "two privileged containers cost as much as one")
 	r := scanOne(t, doc)
-	for _, id := range []string{"manifest/ReadOnlyRootFilesystem", "manifest/LimitsCPU", "manifest/LimitsMemory", "manifest/RequestsCPU", "manifest/RequestsMemory"} {
+	for _, id := range []string{"manifest/ReadOnlyRootFilesystemMissing", "manifest/CPULimitMissing", "manifest/MemoryLimitMissing", "manifest/CPURequestMissing", "manifest/MemoryRequestMissing"} {
 		assert.Empty(t, byRule(r, id, true), id)
 	}
-	assert.Equal(t, 3, failedCount(r, "manifest/ReadOnlyRootFilesystem"), "each container without it is reported")
+	assert.Equal(t, 3, failedCount(r, "manifest/ReadOnlyRootFilesystemMissing"), "each container without it is reported")
 	assert.Equal(t, 2, failedCount(r, "manifest/PrivilegedContainer"), "each privileged container is reported and counted")
 }
 
 func TestDefect_ResourcesSkipInit(t *testing.T) {
 	doc := pod(`"initContainers":[{"name":"i","image":"x:1"}],"containers":[{"name":"a","image":"x:1","resources":{"limits":{"cpu":"1"}}}]`)
 	assert.True(t, kubesecFired(compat(t, doc), "LimitsCPU"))
-	fs := byRule(scanOne(t, doc), "manifest/LimitsCPU", false)
+	fs := byRule(scanOne(t, doc), "manifest/CPULimitMissing", false)
 	require.Len(t, fs, 1)
 	assert.Equal(t, "spec.initContainers[0].resources.limits.cpu", fs[0].Path)
 }
@@ -179,7 +179,7 @@ func TestDefect_ProfileTypeUnvalidated(t *testing.T) {
 		assert.True(t, kubesecFired(compat(t, doc), "SeccompAny"), "kubesec accepts %s", sc)
 		r := scanOne(t, doc)
 		assert.Equal(t, 1, failedCount(r, "manifest/SeccompProfileInvalid"), sc)
-		assert.Empty(t, byRule(r, "manifest/SeccompProfile", true), sc)
+		assert.Empty(t, byRule(r, "manifest/SeccompProfileMissing", true), sc)
 	}
 }
 
@@ -193,7 +193,7 @@ func TestDefect_LegacyAnnotationsIgnored(t *testing.T) {
 	fs := byRule(r, "manifest/AppArmorUnconfined", false)
 	require.Len(t, fs, 1, "the annotation is honoured")
 	assert.Equal(t, "spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/c0]", fs[0].Path)
-	assert.Len(t, byRule(r, "manifest/SeccompProfile", true), 1, "the pod annotation is read as a fallback")
+	assert.Len(t, byRule(r, "manifest/SeccompProfileMissing", true), 1, "the pod annotation is read as a fallback")
 	assert.Equal(t, 1, failedCount(r, "manifest/SeccompDeprecatedAnnotation"))
 	assert.Equal(t, 1, failedCount(r, "manifest/AppArmorDeprecatedAnnotation"))
 }

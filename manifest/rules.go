@@ -134,7 +134,7 @@ var (
 		"The image field is not a valid image reference; the kubelet cannot pull it.",
 		"fix the image reference")
 
-	ruleReadOnlyRootFilesystem = rule("ReadOnlyRootFilesystem", "Read-only root filesystem", hardening, low, 1, helpSecurityContext,
+	ruleReadOnlyRootFilesystem = rule("ReadOnlyRootFilesystemMissing", "Read-only root filesystem", hardening, low, 1, helpSecurityContext,
 		"Every container (init and ephemeral included) sets securityContext.readOnlyRootFilesystem: true, so an attacker cannot drop binaries into the image's filesystem.",
 		"set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process must write", "kubesec ReadOnlyRootFilesystem")
 	ruleRunAsNonRoot = rule("RunAsNonRoot", "Runs as a non-root user", hardening, medium, 1, helpSecurityContext,
@@ -149,34 +149,34 @@ var (
 	ruleCapDropAny = rule("CapDropAny", "Drops capabilities", hardening, low, 1, helpSecurityContext,
 		"Every container drops at least one capability.",
 		"add securityContext.capabilities.drop: [ALL]", "kubesec CapDropAny")
-	ruleCapDropAll = rule("CapDropAll", "Drops all capabilities", hardening, low, 1, helpSecurityContext,
+	ruleCapDropAll = rule("CapabilitiesNotDroppedAll", "Drops all capabilities", hardening, low, 1, helpSecurityContext,
 		"Every container drops ALL capabilities and adds back nothing but NET_BIND_SERVICE.",
 		"set securityContext.capabilities.drop: [ALL] and add back only what the process needs", "kubesec CapDropAll", "PSS restricted capabilities_restricted")
-	ruleRequestsCPU = rule("RequestsCPU", "CPU request set", hardening, low, 1, helpResources,
+	ruleRequestsCPU = rule("CPURequestMissing", "CPU request set", hardening, low, 1, helpResources,
 		"Every container (init containers included) sets resources.requests.cpu, so the scheduler can place the pod fairly.",
 		"set resources.requests.cpu", "kubesec RequestsCPU")
-	ruleLimitsCPU = rule("LimitsCPU", "CPU limit set", hardening, low, 1, helpResources,
+	ruleLimitsCPU = rule("CPULimitMissing", "CPU limit set", hardening, low, 1, helpResources,
 		"Every container (init containers included) sets resources.limits.cpu, limiting denial of service through CPU exhaustion.",
 		"set resources.limits.cpu", "kubesec LimitsCPU")
-	ruleRequestsMemory = rule("RequestsMemory", "Memory request set", hardening, low, 1, helpResources,
+	ruleRequestsMemory = rule("MemoryRequestMissing", "Memory request set", hardening, low, 1, helpResources,
 		"Every container (init containers included) sets resources.requests.memory.",
 		"set resources.requests.memory", "kubesec RequestsMemory")
-	ruleLimitsMemory = rule("LimitsMemory", "Memory limit set", hardening, low, 1, helpResources,
+	ruleLimitsMemory = rule("MemoryLimitMissing", "Memory limit set", hardening, low, 1, helpResources,
 		"Every container (init containers included) sets resources.limits.memory, limiting denial of service through memory exhaustion.",
 		"set resources.limits.memory", "kubesec LimitsMemory")
-	ruleServiceAccountName = rule("ServiceAccountName", "Dedicated service account", hardening, low, 3, helpServiceAccounts,
+	ruleServiceAccountName = rule("DefaultServiceAccount", "Dedicated service account", hardening, low, 3, helpServiceAccounts,
 		"The pod runs under a dedicated service account. An absent or empty serviceAccountName and the name default all mean the namespace's default account, which is shared by every pod that does not choose one.",
 		"create a ServiceAccount for the workload and set spec.serviceAccountName to it", "kubesec ServiceAccountName")
-	ruleAutomountServiceAccountToken = rule("AutomountServiceAccountToken", "Service account token not mounted", hardening, low, 1, helpServiceAccounts,
+	ruleAutomountServiceAccountToken = rule("ServiceAccountTokenAutomount", "Service account token not mounted", hardening, low, 1, helpServiceAccounts,
 		"spec.automountServiceAccountToken: false keeps an API credential out of pods that do not call the API server.",
 		"set spec.automountServiceAccountToken: false (mount a projected token only where needed)", "kubesec AutomountServiceAccountToken")
 	ruleUserNamespace = rule("UserNamespace", "Runs in a user namespace", hardening, low, 1, helpUserNamespaces,
 		"spec.hostUsers: false runs the pod in its own user namespace: root in the container is an unprivileged user on the node.",
 		"set spec.hostUsers: false", "kubesec HostUsers")
-	ruleSeccompProfile = rule("SeccompProfile", "Seccomp profile set", hardening, low, 1, helpSeccomp,
+	ruleSeccompProfile = rule("SeccompProfileMissing", "Seccomp profile set", hardening, low, 1, helpSeccomp,
 		"Every container's effective seccomp profile is RuntimeDefault or Localhost (field, else pod field, else the legacy annotation).",
 		"set spec.securityContext.seccompProfile.type: RuntimeDefault", "kubesec SeccompAny", "PSS restricted seccompProfile_restricted")
-	ruleAppArmorProfile = rule("AppArmorProfile", "AppArmor profile set", hardening, low, 3, helpAppArmor,
+	ruleAppArmorProfile = rule("AppArmorProfileMissing", "AppArmor profile set", hardening, low, 3, helpAppArmor,
 		"Every container's effective AppArmor profile is RuntimeDefault or Localhost (field, else pod field, else the container's annotation).",
 		"set spec.securityContext.appArmorProfile.type: RuntimeDefault", "kubesec ApparmorAny")
 	ruleVolumeClaimAccessMode = rule("VolumeClaimAccessModeReadWriteOnce", "Claim templates are single-node", hardening, info, 1, helpStatefulSet,
