@@ -235,10 +235,7 @@ func (v *profileView) ruleAllowed(kind RuleKind, match func(*Rule) bool) (*Rule,
 			continue
 		}
 		if r.Qual.Deny {
-			if r.Kind == RuleAll || deniesWhole(r) {
-				return nil, false
-			}
-			continue
+			return nil, false
 		}
 		if allow == nil {
 			allow = r
@@ -246,10 +243,6 @@ func (v *profileView) ruleAllowed(kind RuleKind, match func(*Rule) bool) (*Rule,
 	}
 	return allow, allow != nil
 }
-
-// deniesWhole is true for deny rules whose match covers the whole request
-// (the match callback already said it applies).
-func deniesWhole(*Rule) bool { return true }
 
 // networkAllowed reports whether a socket of domain/type may be created.
 func (v *profileView) networkAllowed(domain, typ string) (*Rule, bool) {

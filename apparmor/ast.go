@@ -366,6 +366,8 @@ const (
 
 // Cond is a `key=value`, `key=(v1 v2)` or `key in (…)` condition.
 type Cond struct {
+	// Pos is the position of the key (for peer=(…) entries, of "peer").
+	Pos    Pos
 	Key    string
 	Op     string // "=" or "in"
 	Values []string

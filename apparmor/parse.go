@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // Parse parses an AppArmor profile file: it builds the syntax tree,
@@ -28,11 +27,7 @@ func Parse(name string, data []byte, opts *ParseOptions) (*File, error) {
 		st.errorf(p, ErrSyntax, "NUL byte in profile text")
 		return f, st.errs
 	}
-	if !utf8.Valid(data) {
-		// apparmor_parser works on bytes; invalid UTF-8 is tolerated in
-		// paths, so this is no error by itself.
-		_ = data
-	}
+	// Invalid UTF-8 is no error: apparmor_parser works on bytes.
 	st.total = len(data)
 	st.scopes = []map[string]bool{{}}
 	f.Items = st.parseSource(name, data, false, nil, 0)

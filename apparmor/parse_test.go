@@ -70,8 +70,15 @@ profile app /usr/bin/app xattrs=(security.apparmor="trusted") flags=(complain, a
 	assert.Equal(t, "@{APP}/secret/**", rules[1].Path)
 	assert.Equal(t, 5, *rules[2].Qual.Priority)
 	assert.Equal(t, []string{"send", "receive"}, rules[4].Access)
-	assert.Equal(t, []Cond{{Key: "set", Op: "=", Values: []string{"term", "kill"}, Paren: true}, {Key: "peer", Op: "=", Values: []string{"app//worker"}}}, rules[4].Conds)
-	assert.Equal(t, []Cond{{Key: "label", Op: "=", Values: []string{"dbus"}}, {Key: "addr", Op: "=", Values: []string{"@/run/x"}}}, rules[5].PeerConds)
+	at := func(off, line, col int) Pos { return Pos{File: "app.profile", Offset: off, Line: line, Column: col} }
+	assert.Equal(t, []Cond{
+		{Pos: at(407, 14, 25), Key: "set", Op: "=", Values: []string{"term", "kill"}, Paren: true},
+		{Pos: at(424, 14, 42), Key: "peer", Op: "=", Values: []string{"app//worker"}},
+	}, rules[4].Conds)
+	assert.Equal(t, []Cond{
+		{Pos: at(471, 15, 30), Key: "label", Op: "=", Values: []string{"dbus"}},
+		{Pos: at(471, 15, 30), Key: "addr", Op: "=", Values: []string{"@/run/x"}},
+	}, rules[5].PeerConds)
 	assert.Equal(t, "/tmp/", rules[6].Target)
 	assert.Equal(t, "none", rules[6].Path)
 	assert.Equal(t, []string{"nofile"}, rules[7].Names)

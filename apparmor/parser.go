@@ -1,7 +1,6 @@
 package apparmor
 
 import (
-	"errors"
 	"fmt"
 
 	"strconv"
@@ -716,7 +715,7 @@ func (p *parser) parseBlockHeader(toks []token, parent *Profile) Node {
 		if !p.inProfile || parent == nil {
 			p.errorf(start, ErrSyntax, "qualifier block outside a profile")
 		}
-		if q.Deny && !q.Audit && !q.Owner && q.Priority == nil || q.Deny {
+		if q.Deny {
 			p.errorf(start, ErrSyntax, "deny prefix not allowed on a block")
 		}
 		p.depth++
@@ -1065,8 +1064,6 @@ func (p *parser) parseABI(toks []token) Node {
 	p.st.resolveABI(p, a)
 	return a
 }
-
-var errNoFS = errors.New("no file system to resolve includes")
 
 // resolveABI checks that the abi file exists when a file system is given.
 func (st *parseState) resolveABI(p *parser, a *ABI) {

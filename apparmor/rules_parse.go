@@ -241,7 +241,7 @@ func (c *cursor) parseCond() (Cond, bool) {
 		return Cond{}, false
 	}
 	c.i++
-	cond := Cond{Key: k.text}
+	cond := Cond{Pos: c.p.pos(k.off), Key: k.text}
 	switch {
 	case c.peek().is("="):
 		cond.Op = "="
@@ -293,7 +293,7 @@ func (c *cursor) parsePeerConds(values []string, off int, allowed map[string]boo
 	// Values came as a flat list: k, =, v, k, =, v …
 	for i := 0; i < len(values); {
 		if k, v, ok := strings.Cut(values[i], ":="); ok && allowed[k] {
-			c.r.PeerConds = append(c.r.PeerConds, Cond{Key: k, Op: ":=", Values: []string{v}})
+			c.r.PeerConds = append(c.r.PeerConds, Cond{Pos: c.p.pos(off), Key: k, Op: ":=", Values: []string{v}})
 			i++
 			continue
 		}
@@ -309,7 +309,7 @@ func (c *cursor) parsePeerConds(values []string, off int, allowed map[string]boo
 		if err := checkAARE(v); err != "" && !strings.Contains(v, "@{") {
 			c.invalid(off, "peer %s=%s: %s", k, v, err)
 		}
-		c.r.PeerConds = append(c.r.PeerConds, Cond{Key: k, Op: "=", Values: []string{v}})
+		c.r.PeerConds = append(c.r.PeerConds, Cond{Pos: c.p.pos(off), Key: k, Op: "=", Values: []string{v}})
 		i += 3
 	}
 }
@@ -1129,7 +1129,7 @@ func splitPerms(perms string) (exec string, msg string) {
 		if n == 0 {
 			return "", "invalid exec mode in " + strconv.Quote(perms)
 		}
-		m := canonicalExec(s[i : i+n])
+		m := s[i : i+n]
 		if exec != "" && exec != m {
 			return "", "conflicting exec modes in " + strconv.Quote(perms)
 		}
@@ -1138,10 +1138,6 @@ func splitPerms(perms string) (exec string, msg string) {
 	}
 	return exec, ""
 }
-
-// canonicalExec writes fallback modes the usual way (pUx -> pux? no: keep
-// scrubbing of the fallback) — Pux/pUx are kept as written.
-func canonicalExec(m string) string { return m }
 
 func (c *cursor) checkPerms(off int) {
 	perms := c.r.Perms
