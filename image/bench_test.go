@@ -84,6 +84,43 @@ func BenchmarkHashLargeFile(b *testing.B) {
 					}
 				}
 			})
+			// Interleaved: each iteration hashes with crypto/sha512 and
+			// then verifies, so machine load hits both alike; reports the
+			// ratio of wall and CPU time (1.00 = sha512 speed).
+			b.Run("interleaved", func(b *testing.B) {
+				buf := make([]byte, 1<<20)
+				fsys := os.DirFS(dir)
+				var shaWall, verWall, shaCPU, verCPU time.Duration
+				for b.Loop() {
+					w0, c0 := time.Now(), cpuTime()
+					f, err := os.Open(filepath.Join(dir, "kubelet"))
+					if err != nil {
+						b.Fatal(err)
+					}
+					h := sha512.New()
+					if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{f}, buf); err != nil {
+						b.Fatal(err)
+					}
+					f.Close()
+					_ = h.Sum(nil)
+					w1, c1 := time.Now(), cpuTime()
+					rep, err := Verify(context.Background(), fsys, []string{"kubelet"}, []*SumList{list}, VerifyOptions{})
+					if err != nil || !rep.OK() {
+						b.Fatal("verify failed")
+					}
+					w2, c2 := time.Now(), cpuTime()
+					shaWall += w1.Sub(w0)
+					verWall += w2.Sub(w1)
+					shaCPU += c1 - c0
+					verCPU += c2 - c1
+				}
+				b.ReportMetric(float64(verWall)/float64(shaWall), "wall-ratio")
+				if shaCPU > 0 {
+					b.ReportMetric(float64(verCPU)/float64(shaCPU), "cpu-ratio")
+				}
+				b.ReportMetric(float64(s.size)*float64(b.N)/shaWall.Seconds()/1e6, "sha512-MB/s")
+				b.ReportMetric(float64(s.size)*float64(b.N)/verWall.Seconds()/1e6, "verify-MB/s")
+			})
 			b.Run("Verify", func(b *testing.B) {
 				b.SetBytes(s.size)
 				fsys := os.DirFS(dir)

@@ -139,6 +139,7 @@ const (
 	maxSumLine    = 1 << 20
 	maxSumEntries = 200000
 	maxProblems   = 100
+	maxSumName    = 4096 // PATH_MAX: bounds the memory an entry holds
 )
 
 var (
@@ -211,6 +212,10 @@ func ParseSums(source string, r io.Reader) (*SumList, error) {
 		}
 	}
 	add := func(e SumEntry) error {
+		if len(e.Name) > maxSumName || len(e.URL) > maxSumName {
+			problem(fmt.Sprintf("file name or URL longer than %d bytes", maxSumName))
+			return nil
+		}
 		if len(list.Entries) >= maxSumEntries {
 			return fmt.Errorf("%w: %s: more than %d entries", ErrChecksumList, source, maxSumEntries)
 		}

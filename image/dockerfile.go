@@ -108,7 +108,8 @@ type linter struct {
 	// finalChain holds the stages whose layers end up in the final image:
 	// the last stage and the stages it builds FROM, transitively.
 	finalChain map[int]bool
-	minimal    *bool // memoised finalBaseMinimal
+	minimal    *bool           // memoised finalBaseMinimal
+	finalEnv   map[string]bool // memoised ENV names of the final image
 }
 
 func (l *linter) fail(r kubeharden.Rule, in *dockerfile.Instruction, fix, format string, args ...any) {
@@ -946,16 +947,17 @@ func yarnCleaned(cmds []shellCmd) bool {
 }
 
 func (l *linter) envSet(name string) bool {
-	for _, in := range l.finalInstructions() {
-		if in.Cmd == "ENV" {
-			for _, kv := range in.KeyValues {
-				if kv.Key == name {
-					return true
+	if l.finalEnv == nil {
+		l.finalEnv = map[string]bool{}
+		for _, in := range l.finalInstructions() {
+			if in.Cmd == "ENV" {
+				for _, kv := range in.KeyValues {
+					l.finalEnv[kv.Key] = true
 				}
 			}
 		}
 	}
-	return false
+	return l.finalEnv[name]
 }
 
 func (l *linter) finalBaseMinimal() bool {

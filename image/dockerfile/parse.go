@@ -172,6 +172,9 @@ type File struct {
 	// error for BuildKit).
 	Orphans []*Instruction
 	Stages  []*Stage
+
+	// stageNames maps each stage name to its first stage's index.
+	stageNames map[string]int
 }
 
 // Final returns the last stage (the image docker build produces without
@@ -187,10 +190,8 @@ func (f *File) Final() *Stage {
 // numeric index, looking only at stages before limit.
 func (f *File) StageByName(name string, limit int) *Stage {
 	name = strings.ToLower(name)
-	for _, s := range f.Stages[:min(limit, len(f.Stages))] {
-		if s.Name != "" && s.Name == name {
-			return s
-		}
+	if i, ok := f.stageNames[name]; ok && i < min(limit, len(f.Stages)) {
+		return f.Stages[i]
 	}
 	if n, ok := atoi(name); ok && n < min(limit, len(f.Stages)) {
 		return f.Stages[n]
@@ -353,6 +354,14 @@ func ParseWithOptions(data []byte, o Options) (*File, error) {
 				return nil, &ParseError{Line: lineNo, Err: err}
 			}
 			f.Stages = append(f.Stages, st)
+			if st.Name != "" {
+				if f.stageNames == nil {
+					f.stageNames = map[string]int{}
+				}
+				if _, dup := f.stageNames[st.Name]; !dup {
+					f.stageNames[st.Name] = st.Index
+				}
+			}
 			stage = st
 		case stage != nil:
 			stage.Instructions = append(stage.Instructions, in)
