@@ -3,17 +3,24 @@ package apiserver
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
 // Admission plugin facts (kubernetes/kubernetes pkg/kubeapiserver/options/plugins.go).
 
-// DefaultOnAdmissionPlugins are the plugins kube-apiserver enables when
-// neither --enable-admission-plugins nor --disable-admission-plugins names
-// them (current Kubernetes; MutatingAdmissionPolicy and PodTopologyLabels
-// act only when their feature gates are on, the last five exist in
-// releases after 1.35 only).
-var DefaultOnAdmissionPlugins = []string{
+// DefaultOnAdmissionPlugins returns the plugins kube-apiserver enables
+// when neither --enable-admission-plugins nor --disable-admission-plugins
+// names them (current Kubernetes; MutatingAdmissionPolicy and
+// PodTopologyLabels act only when their feature gates are on, the last
+// five exist in releases after 1.35 only).
+func DefaultOnAdmissionPlugins() []string { return slices.Clone(defaultOnPlugins) }
+
+// DefaultOffAdmissionPlugins returns the plugins that exist but are off
+// unless enabled.
+func DefaultOffAdmissionPlugins() []string { return slices.Clone(defaultOffPlugins) }
+
+var defaultOnPlugins = []string{
 	"NamespaceLifecycle", "LimitRanger", "ServiceAccount", "DefaultStorageClass",
 	"PersistentVolumeClaimResize", "DefaultTolerationSeconds", "MutatingAdmissionWebhook",
 	"ValidatingAdmissionWebhook", "ResourceQuota", "StorageObjectInUseProtection", "Priority",
@@ -24,9 +31,7 @@ var DefaultOnAdmissionPlugins = []string{
 	"PodResizeValidator",
 }
 
-// DefaultOffAdmissionPlugins are the plugins that exist but are off unless
-// enabled.
-var DefaultOffAdmissionPlugins = []string{
+var defaultOffPlugins = []string{
 	"NodeRestriction", "EventRateLimit", "AlwaysPullImages", "DenyServiceExternalIPs",
 	"ImagePolicyWebhook", "AlwaysAdmit", "AlwaysDeny", "PodNodeSelector", "PodTolerationRestriction",
 	"OwnerReferencesPermissionEnforcement", "ExtendedResourceToleration",
@@ -41,12 +46,12 @@ var (
 )
 
 func pluginKnown(name string) bool {
-	for _, p := range DefaultOnAdmissionPlugins {
+	for _, p := range defaultOnPlugins {
 		if p == name {
 			return true
 		}
 	}
-	for _, p := range DefaultOffAdmissionPlugins {
+	for _, p := range defaultOffPlugins {
 		if p == name {
 			return true
 		}
@@ -55,7 +60,7 @@ func pluginKnown(name string) bool {
 }
 
 func isDefaultOn(name string) bool {
-	for _, p := range DefaultOnAdmissionPlugins {
+	for _, p := range defaultOnPlugins {
 		if p == name {
 			return true
 		}
@@ -88,7 +93,7 @@ type AdmissionSet struct {
 // the --admission-control list when that deprecated flag is used.
 func EffectiveAdmission(f *Flags) *AdmissionSet {
 	s := &AdmissionSet{plugins: map[string]PluginState{}}
-	for _, p := range DefaultOnAdmissionPlugins {
+	for _, p := range defaultOnPlugins {
 		s.plugins[p] = PluginState{Enabled: true, Source: "default"}
 	}
 	record := func(flag string, enabled bool) map[string]bool {

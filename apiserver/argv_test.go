@@ -102,7 +102,7 @@ func TestEffectiveAdmission(t *testing.T) {
 	assert.True(t, set.Enabled("ServiceAccount"))
 	assert.False(t, set.Enabled("PodSecurity"))
 	assert.False(t, set.Enabled("AlwaysPullImages"))
-	assert.Len(t, set.List(), len(DefaultOnAdmissionPlugins))
+	assert.Len(t, set.List(), len(DefaultOnAdmissionPlugins()))
 
 	set = EffectiveAdmission(ParseArgs(APIServer, []string{"x", "--enable-admission-plugins=NoSuchPlugin"}))
 	require.Len(t, set.Errors, 1)

@@ -3,6 +3,7 @@ package apiserver
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,8 +11,10 @@ import (
 	"github.com/kubeharden/kubeharden/audit"
 )
 
-// StrongCipherSuites is the CIS 1.2.29 allow-list.
-var StrongCipherSuites = []string{
+// StrongCipherSuites returns the CIS 1.2.29 allow-list.
+func StrongCipherSuites() []string { return slices.Clone(strongCipherSuites) }
+
+var strongCipherSuites = []string{
 	"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
 	"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
 	"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
@@ -128,7 +131,7 @@ func (c *evalCtx) checkAPIServer() {
 	c.checkPresent(cisRule("EtcdCAFile"), "etcd-cafile")
 	c.checkPresent(cisRule("EncryptionProviderConfig"), "encryption-provider-config")
 	c.checkEncryption()
-	c.checkCiphers(cisRule("APIServerCipherSuites"), "tls-cipher-suites", StrongCipherSuites)
+	c.checkCiphers(cisRule("APIServerCipherSuites"), "tls-cipher-suites", strongCipherSuites)
 	c.checkBool(cisRule("ServiceAccountExtendTokenExpiration"), "service-account-extend-token-expiration", true, false)
 	c.checkAuditPolicy()
 	c.checkImagePolicy(adm, admCfg)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/kubeharden/kubeharden"
 )
@@ -28,11 +27,13 @@ type ReleaseTable struct {
 	Releases []Release
 }
 
-// DefaultReleases is the built-in table. Patch numbers are the newest ones
-// this package could confirm at AsOf (k8s.io/api v0.37.2 was published on
-// 2026-10-28); refresh the table, or pass your own through
-// Options.Releases, to catch newer patches.
-var DefaultReleases = sync.OnceValue(func() *ReleaseTable {
+// DefaultReleases returns (a fresh copy of) the built-in table. Patch
+// numbers are lower bounds: the newest patches this package could confirm
+// at AsOf (k8s.io/api v0.37.2, i.e. Kubernetes 1.37.2, was published on
+// 2026-10-28); release dates of 1.36 and 1.37 are approximate. Refresh the
+// table, or pass your own through Options.Releases, to catch newer
+// patches.
+func DefaultReleases() *ReleaseTable {
 	return &ReleaseTable{AsOf: "2026-10-28", Releases: []Release{
 		{Minor: "1.31", Released: "2024-08-13", EndOfLife: "2025-10-28", LatestPatch: 10},
 		{Minor: "1.32", Released: "2024-12-11", EndOfLife: "2026-02-28", LatestPatch: 6},
@@ -42,7 +43,7 @@ var DefaultReleases = sync.OnceValue(func() *ReleaseTable {
 		{Minor: "1.36", Released: "2026-04-22", EndOfLife: "2027-06-28", LatestPatch: 1},
 		{Minor: "1.37", Released: "2026-08-26", EndOfLife: "2027-10-28", LatestPatch: 2},
 	}}
-})
+}
 
 // Version is a parsed Kubernetes version.
 type Version struct {
