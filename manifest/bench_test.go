@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -151,4 +152,27 @@ func BenchmarkScanVsDecode(b *testing.B) {
 	b.ReportMetric(float64(tDecode.Nanoseconds())/n, "decode-ns/doc")
 	b.ReportMetric(float64(tScan.Nanoseconds())/n, "scan-ns/doc")
 	b.ReportMetric(float64(tScan)/float64(tDecode), "scan/decode")
+}
+
+// BenchmarkScanStream1000Parallel is BenchmarkScanStream1000 with
+// ScanParallel on every core.
+func BenchmarkScanStream1000Parallel(b *testing.B) {
+	one := readTestdata(b, "small-deployment.yaml")
+	var buf bytes.Buffer
+	for i := range 1000 {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(one)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		reports, errs := ScanParallel(context.Background(), "stream.yaml", data, Options{}, 0)
+		if len(reports) != 1000 || len(errs) != 0 {
+			b.Fatal(len(reports), errs)
+		}
+	}
+	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "docs/s")
 }
