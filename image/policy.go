@@ -281,3 +281,25 @@ func (p Policy) Check(ref string) []kubeharden.Finding {
 		fmt.Sprintf("image %q is a minimal image", name), "")
 	return out
 }
+
+// CheckPullPolicy judges a container's imagePullPolicy ("" for unset) for
+// image ref: a mutable reference (no digest) whose effective policy is not
+// Always fails image/ImagePullPolicy. The Path is left for the caller. ok
+// is false when ref does not parse (Check reports that).
+func (p Policy) CheckPullPolicy(ref, pullPolicy string) (f kubeharden.Finding, ok bool) {
+	r, err := ParseReference(ref)
+	if err != nil {
+		return kubeharden.Finding{}, false
+	}
+	effective, how := pullPolicy, "set to"
+	if effective == "" {
+		effective, how = r.DefaultPullPolicy(), "defaulted to"
+	}
+	name := r.Familiar()
+	if r.IsMutable() && effective != "Always" {
+		f = ruleImagePullPolicy.Fail(fmt.Sprintf("image %q is a mutable tag and imagePullPolicy is %s %s", name, how, effective), "")
+		f.Fix = fmt.Sprintf("pin %s by digest or set imagePullPolicy: Always", name)
+		return f, true
+	}
+	return ruleImagePullPolicy.Pass(fmt.Sprintf("image %q: imagePullPolicy %s %s", name, how, effective), ""), true
+}

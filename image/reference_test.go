@@ -233,3 +233,28 @@ func TestPolicyCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckPullPolicy(t *testing.T) {
+	tests := []struct {
+		ref, policy string
+		fail, ok    bool
+	}{
+		{"nginx:1.25", "", true, true},             // default IfNotPresent on a mutable tag
+		{"nginx:1.25", "IfNotPresent", true, true}, // explicit
+		{"nginx:1.25", "Never", true, true},        // never pulls: whatever the node has
+		{"nginx:1.25", "Always", false, true},      // re-resolved at each start
+		{"nginx", "", false, true},                 // untagged defaults to Always
+		{"nginx:latest", "", false, true},          // latest defaults to Always
+		{"nginx@" + testDigest, "", false, true},   // digest: immutable
+		{"nginx:1@" + testDigest, "Never", false, true},
+		{"NGINX", "", false, false},
+	}
+	for _, tt := range tests {
+		f, ok := Policy{}.CheckPullPolicy(tt.ref, tt.policy)
+		assert.Equal(t, tt.ok, ok, tt.ref)
+		if ok {
+			assert.Equal(t, "image/ImagePullPolicy", f.RuleID)
+			assert.Equal(t, !tt.fail, f.Passed, "%s %q: %s", tt.ref, tt.policy, f.Message)
+		}
+	}
+}

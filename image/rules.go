@@ -42,6 +42,10 @@ var (
 	ruleDebugVariant = rule("DebugVariant", "Distroless debug variant",
 		"A :debug distroless tag adds a busybox shell to an image meant to have none.",
 		risk, low, -1, "use the non-debug tag in production")
+	ruleImagePullPolicy = rule("ImagePullPolicy", "Mutable tag not pulled Always",
+		"The image is referenced by a tag without digest and its effective imagePullPolicy (explicit, or the Kubernetes default IfNotPresent for tags other than latest) is not Always, so nodes may run different content under the same tag.",
+		risk, low, -1, "pin the image by digest, or set imagePullPolicy: Always",
+		"Polaris pullPolicyNotAlways", "kubescape C-0075")
 	ruleNonMinimalBase = rule("NonMinimalBase", "Image is not a minimal image",
 		"Heuristic: the image is not scratch, distroless, Chainguard, Alpine or a slim variant; larger images carry more packages to patch and more tools for an attacker.",
 		check, info, 0, "build on a minimal base (distroless, scratch, Chainguard) with a multi-stage build")
@@ -199,7 +203,7 @@ var (
 func Rules() []kubeharden.Rule {
 	return []kubeharden.Rule{
 		ruleInvalidReference, ruleImageTagMissing, ruleImageLatestTag, ruleImageNotDigestPinned,
-		ruleUntrustedRegistry, ruleDebugVariant, ruleNonMinimalBase,
+		ruleUntrustedRegistry, ruleDebugVariant, ruleImagePullPolicy, ruleNonMinimalBase,
 
 		ruleDockerfileRootUser, ruleDockerfileNonNumericUser, ruleDockerfileUnpinnedBase,
 		ruleDockerfileUntrustedRegistry, ruleDockerfileInstallRecommends, ruleDockerfilePackageCache,
