@@ -23,7 +23,9 @@
 // ImageNotDigestPinned, UntrustedRegistry, DebugVariant and NonMinimalBase
 // rules for one reference, with the Path left empty for the caller (the
 // manifest package) to fill; Policy.Evaluate returns the same verdict as
-// plain booleans.
+// plain booleans, and Policy.CheckPullPolicy judges a container's
+// imagePullPolicy against the reference (image/ImagePullPolicy: a mutable
+// tag whose effective policy is not Always).
 //
 // # Dockerfiles
 //
