@@ -151,7 +151,15 @@ func (l *linter) fields() {
 				if !builtin || base == "*" || slices.Contains(known, base) {
 					continue
 				}
-				if groups := resourceGroups()[base]; len(groups) > 0 {
+				groups := resourceGroups()[base]
+				if len(groups) == 0 && closedGroups[gr.Group] {
+					msg := fmt.Sprintf("%s: %s serves no resource %q, so this entry never matches anything", rp, groupName(gr.Group), base)
+					if known := base + "s"; slices.Contains(builtinGroups[gr.Group], known) {
+						msg += fmt.Sprintf(" (did you mean %q?)", known)
+					}
+					l.fail(ruleUnknownResource, fmt.Sprintf("%s.resources[%d].resources[%d]", rp, j, k), "%s", msg)
+				}
+				if len(groups) > 0 {
 					f := l.fail(ruleWrongGroup, fmt.Sprintf("%s.resources[%d].resources[%d]", rp, j, k),
 						"%s: %q is listed under %s but lives in %s, so this entry never matches it", rp, res, groupName(gr.Group), groupNames(groups))
 					f.Fix = fmt.Sprintf("move %q to a resources entry with group %q", res, groups[0])
@@ -172,6 +180,10 @@ func (l *linter) fields() {
 		}
 	}
 }
+
+// closedGroups are the groups whose resource lists are fixed and fully
+// known, so an unknown name there is a mistake rather than a newer API.
+var closedGroups = map[string]bool{"": true, "apps": true, "batch": true, "rbac.authorization.k8s.io": true}
 
 func groupNames(gs []string) string {
 	names := make([]string, len(gs))
@@ -200,13 +212,13 @@ func unreachableReason(r *PolicyRule) string {
 			}
 			for _, res := range gr.Resources {
 				base, _, _ := strings.Cut(res, "/")
-				if base == "*" || slices.Contains(known, base) || len(resourceGroups()[base]) == 0 {
+				if base == "*" || slices.Contains(known, base) || (len(resourceGroups()[base]) == 0 && !closedGroups[gr.Group]) {
 					live = true
 				}
 			}
 		}
 		if !live {
-			return "every resource it lists belongs to another API group"
+			return "every resource it lists belongs to another API group or does not exist"
 		}
 	}
 	return ""

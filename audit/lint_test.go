@@ -148,6 +148,9 @@ func TestLintRules(t *testing.T) {
 		{"audit/WrongGroup",
 			header + "rules:\n- level: Request\n  resources: [{group: '', resources: [pods, deployments]}]\n" + catchAll,
 			header + "rules:\n- level: Request\n  resources: [{group: '', resources: [pods]}, {group: apps, resources: [deployments]}, {group: example.com, resources: [deployments]}]\n" + catchAll, Options{}},
+		{"audit/UnknownResource",
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secret, 'pod/exec']}]\n" + catchAll,
+			header + "rules:\n- level: Metadata\n  resources: [{group: '', resources: [secrets, 'pods/exec', '*/scale', '*']}, {group: example.com, resources: [widgets]}]\n" + catchAll, Options{}},
 		{"audit/SubresourceNotCovered",
 			header + "rules:\n- level: RequestResponse\n  resources: [{group: '', resources: [pods]}]\n" + catchAll,
 			header + "rules:\n- level: RequestResponse\n  resources: [{group: '', resources: [pods, 'pods/*']}]\n" + catchAll, Options{}},
@@ -263,4 +266,18 @@ func TestPatches(t *testing.T) {
 		"audit/RequestReceivedNotOmitted": {{Op: "add", Path: "/omitStages/-", Value: "RequestReceived"}},
 		"audit/OmitManagedFields":         {{Op: "add", Path: "/omitManagedFields", Value: true}},
 	}, patches)
+}
+
+func TestUnknownResourceMessage(t *testing.T) {
+	p := mustParse(t, header+"rules:\n- level: Metadata\n  resources: [{group: '', resources: [secret]}]\n- level: Metadata\n")
+	var msgs []string
+	for _, f := range Lint(p, Options{}) {
+		if !f.Passed && (f.RuleID == "audit/UnknownResource" || f.RuleID == "audit/UnreachableRule") {
+			msgs = append(msgs, f.RuleID+": "+f.Message)
+		}
+	}
+	assert.Equal(t, []string{
+		`audit/UnknownResource: rules[0]: the core group "" serves no resource "secret", so this entry never matches anything (did you mean "secrets"?)`,
+		"audit/UnreachableRule: rules[0] can never match: every resource it lists belongs to another API group or does not exist",
+	}, msgs)
 }

@@ -26,14 +26,15 @@ var builtinGroups = map[string][]string{
 	"flowcontrol.apiserver.k8s.io": {"flowschemas", "prioritylevelconfigurations"},
 	"internal.apiserver.k8s.io":    {"storageversions"},
 	"metrics.k8s.io":               {"nodes", "pods"},
-	"networking.k8s.io":            {"ingressclasses", "ingresses", "ipaddresses", "networkpolicies", "servicecidrs"},
+	"networking.k8s.io":            {"clustercidrs", "ingressclasses", "ingresses", "ipaddresses", "networkpolicies", "servicecidrs"},
 	"node.k8s.io":                  {"runtimeclasses"},
 	"policy":                       {"poddisruptionbudgets", "podsecuritypolicies"},
 	"rbac.authorization.k8s.io":    {"clusterrolebindings", "clusterroles", "rolebindings", "roles"},
-	"resource.k8s.io":              {"deviceclasses", "resourceclaims", "resourceclaimtemplates", "resourceslices", "devicetaintrules"},
-	"scheduling.k8s.io":            {"priorityclasses"},
-	"storage.k8s.io":               {"csidrivers", "csinodes", "csistoragecapacities", "storageclasses", "volumeattachments", "volumeattributesclasses"},
-	"storagemigration.k8s.io":      {"storageversionmigrations"},
+	"resource.k8s.io": {"deviceclasses", "resourceclaims", "resourceclaimtemplates", "resourceslices", "devicetaintrules",
+		"podschedulingcontexts", "resourceclasses", "resourceclaimparameters", "resourceclassparameters"},
+	"scheduling.k8s.io":       {"priorityclasses"},
+	"storage.k8s.io":          {"csidrivers", "csinodes", "csistoragecapacities", "storageclasses", "volumeattachments", "volumeattributesclasses"},
+	"storagemigration.k8s.io": {"storageversionmigrations"},
 }
 
 // resourceGroups is the inverse of builtinGroups, built on first use.

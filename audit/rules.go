@@ -132,6 +132,9 @@ var (
 	ruleWrongGroup = rule("WrongGroup", "Resource listed under the wrong API group",
 		"A built-in resource listed under a group it does not belong to never matches (group is compared exactly): `deployments` under \"\" does not cover apps/deployments.",
 		check, high, 0, "move the resource to its group (deployments → apps, roles → rbac.authorization.k8s.io, ...)")
+	ruleUnknownResource = rule("UnknownResource", "Resource that does not exist in its group",
+		"The resource is not served by the group it is listed under (checked for the core, apps, batch and RBAC groups, whose resources are fixed): usually a typo or a singular (`secret` for `secrets`), so the rule silently misses the resource it was written for.",
+		check, med, 0, "use the plural resource name as served by the API (kubectl api-resources)")
 	ruleSubresources = rule("SubresourceNotCovered", "Parent resource listed without its subresources",
 		"Listing `pods` does not cover pods/exec, pods/log or other subresources: they must be listed explicitly or through pods/* or */exec. Here a subresource gets a lower level than the parent rule suggests.",
 		check, low, 0, "list the subresources you mean (pods/exec, pods/attach, ...) or use pods/*")
@@ -153,7 +156,7 @@ func lintRules() []kubeharden.Rule {
 		ruleMisplacedCatchAll, ruleCatchAllNone, ruleSensitive, ruleSecretsNotLogged, ruleExecNotLogged,
 		ruleChangesBelowRequest, ruleChangesNotLogged, ruleFailedAuthNotLogged, ruleAnonymousNotLogged, ruleBroadNone,
 		ruleRequestReceived, ruleResponseComplete, ruleResponseStarted, rulePanic, ruleRRCatchAll, ruleRROnReads,
-		ruleHealthNotDropped, ruleEventsNotDropped, ruleOmitManagedFields, ruleWrongGroup, ruleSubresources,
+		ruleHealthNotDropped, ruleEventsNotDropped, ruleOmitManagedFields, ruleWrongGroup, ruleUnknownResource, ruleSubresources,
 		ruleNamesCollection, ruleCIS322}
 }
 
