@@ -210,6 +210,8 @@ var mutations = []mutation{
 	{name: "bad letter in a rule", replace: func(s string) string {
 		return editRuleLine(s, func(l string) string { return strings.TrimSuffix(l, ",") + "z," })
 	}},
+	{name: "variable after the profile", replace: func(s string) string { return s + "\n@{KUBEHARDEN}=/tmp\n" }},
+	{name: "comment after the profile", replace: func(s string) string { return s + "\n# kubeharden\n" }},
 	{name: "profile twice", replace: func(s string) string { return s + "\n" + s[strings.Index(s, "\n")+1:] }},
 	{name: "drop closing brace", replace: func(s string) string {
 		i := strings.LastIndex(s, "}")

@@ -310,3 +310,63 @@ func TestHostileInput(t *testing.T) {
 	vars := "@{A}={a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}\n@{B}=@{A}@{A}@{A}@{A}\nprofile t {\n  /@{B}@{B} px,\n  /@{B}@{B}x ix,\n}\n"
 	_, _ = Parse("vars", []byte(vars), nil) // must finish quickly
 }
+
+// TestReferenceTable encodes apparmor.md's table of what apparmor_parser
+// 3.0.8 rejects and accepts.
+func TestReferenceTable(t *testing.T) {
+	fsys := fstest.MapFS{
+		"etc/apparmor.d/abi/3.0":           {Data: []byte("")},
+		"etc/apparmor.d/tunables/global":   {Data: []byte("@{HOME}=/home/*/\n")},
+		"etc/apparmor.d/abstractions/base": {Data: []byte("/etc/ld.so.cache r,\n")},
+	}
+	opts := &ParseOptions{FS: fsys, Target: Target3}
+	body := func(s string) string { return "abi <abi/3.0>,\ninclude <tunables/global>\nprofile t {\n" + s + "\n}\n" }
+	rejected := map[string]string{
+		"invalid capability":        body("capability not_a_capability,"),
+		"CAP_ prefix":               body("capability CAP_CHOWN,"),
+		"bad permission letter":     body("/a rq,"),
+		"missing {":                 "profile t\n  /a r,\n}\n",
+		"missing }":                 body("/a r,") + "profile u {\n",
+		"missing comma":             body("/a r\n/b r,"),
+		"#include missing":          body("#include <abstractions/nope>"),
+		"undefined variable":        body("@{NOPE}/a r,"),
+		"conflicting x modifiers":   body("/a px,\n/a ux,"),
+		"relative path":             body("a/b r,"),
+		"bad network family":        body("network bogus,"),
+		"unknown flag":              "profile t flags=(bogus) {\n}\n",
+		"missing abi file":          "abi <abi/9.9>,\nprofile t {\n}\n",
+		"deny ix":                   body("deny /a ix,"),
+		"wa":                        body("/a wa,"),
+		"duplicate profile":         "profile t {\n}\nprofile t {\n}\n",
+		"variable after a profile":  "profile a {\n}\n@{X}=/a\nprofile b {\n}\n",
+		"variable inside a profile": body("@{X}=/a"),
+		"deny block":                body("deny {\n/a r,\n}"),
+	}
+	accepted := map[string]string{
+		"hat":                    body("^h {\n/a r,\n}"),
+		"peer rules":             body("dbus send peer=(label=x),\nunix (send) peer=(label=x),\nsignal (send) peer=x,"),
+		"flags":                  "profile t flags=(complain) {\n}\nprofile u flags=(unconfined) {\n}\nprofile v flags=(kill) {\n}\nprofile w flags=(audit) {\n}\n",
+		"include if exists":      body("include if exists <abstractions/nope>"),
+		"alias in preamble":      "alias /usr/ -> /mnt/usr/,\nprofile t {\n}\n",
+		"quoted path with space": body("\"/a b/c\" r,"),
+		"leading permissions":    body("rw /foo,"),
+		"link subset":            body("link subset /a -> /b,"),
+		"change_profile":         body("change_profile -> other,"),
+		"rlimit":                 body("set rlimit nofile <= 1024,"),
+		"mount with conditions":  body("mount fstype=ext4 options=(ro) /dev/sda -> /mnt/,"),
+		"pivot_root":             body("pivot_root /new/,"),
+		"xattrs":                 "profile t /usr/bin/t xattrs=(security.apparmor=\"trusted\") {\n}\n",
+		"audit block":            body("audit {\n/a r,\n}"),
+		"+=":                     "@{X}=/a\n@{X}+=/b\nprofile t {\n@{X} r,\n}\n",
+		"@{profile_name}":        body("@{HOME}/@{profile_name}/** r,"),
+		"deny x":                 body("deny /a x,"),
+	}
+	for name, src := range rejected {
+		_, err := Parse(name, []byte(src), opts)
+		assert.Error(t, err, "%s should be rejected", name)
+	}
+	for name, src := range accepted {
+		_, err := Parse(name, []byte(src), opts)
+		assert.NoError(t, err, "%s should be accepted", name)
+	}
+}

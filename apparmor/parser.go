@@ -26,10 +26,12 @@ type parseState struct {
 	// scopes hold the files already included in the current scope (the
 	// file's preamble, or one profile): apparmor_parser skips a
 	// duplicate include there.
-	scopes    []map[string]bool
-	nIncludes int
-	total     int
-	cache     map[string][]byte
+	scopes []map[string]bool
+	// sawProfile is set once a top-level profile has been parsed.
+	sawProfile bool
+	nIncludes  int
+	total      int
+	cache      map[string][]byte
 }
 
 func (st *parseState) errorf(p Pos, sentinel error, format string, args ...any) {
@@ -99,8 +101,38 @@ func (p *parser) wordAt(off int) string {
 	return string(p.lx.src[off:e])
 }
 
-// parseItem parses one statement at p.lx.off.
+// parseItem parses one statement at p.lx.off and reports preamble items
+// that follow a profile (apparmor_parser's grammar puts the preamble
+// first).
 func (p *parser) parseItem(parent *Profile, items *[]Node) Node {
+	n := p.parseItem1(parent, items)
+	if p.inProfile || n == nil {
+		return n
+	}
+	switch v := n.(type) {
+	case *Profile:
+		p.st.sawProfile = true
+	case *Variable, *BoolVariable, *Alias, *ABI:
+		if p.st.sawProfile {
+			p.st.errorf(v.Position(), ErrSyntax, "%s after a profile: the preamble must come first", preambleKind(v))
+		}
+	}
+	return n
+}
+
+func preambleKind(n Node) string {
+	switch n.(type) {
+	case *Variable:
+		return "variable assignment"
+	case *BoolVariable:
+		return "boolean assignment"
+	case *Alias:
+		return "alias"
+	}
+	return "abi"
+}
+
+func (p *parser) parseItem1(parent *Profile, items *[]Node) Node {
 	start := p.lx.off
 	src := p.lx.src
 	w := p.wordAt(start)
