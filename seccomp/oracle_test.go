@@ -1,3 +1,5 @@
+//go:build linux
+
 package seccomp
 
 import (
@@ -5,43 +7,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/kubeharden/kubeharden/internal/testutil"
 )
-
-// corpusFiles returns every JSON profile of the shared corpus, relative to
-// its root.
-func corpusFiles(t *testing.T) (string, []string) {
-	t.Helper()
-	root := testutil.SharedDir(t, "corpus", "seccomp")
-	var files []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel == "reference" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(path, ".json") && filepath.Base(path) != "INDEX.json" {
-			files = append(files, rel)
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	return root, files
-}
 
 // TestDifferentialMobyLoadProfile compares our Docker-runtime expansion
 // with moby's own LoadProfile (linux/amd64, Docker's default capabilities,
@@ -91,5 +63,3 @@ func TestDifferentialMobyLoadProfile(t *testing.T) {
 		})
 	}
 }
-
-func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }
