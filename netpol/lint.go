@@ -213,6 +213,11 @@ func Lint(m *Model) []kubeharden.Report {
 			f.Fix = fmt.Sprintf("apply: {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-egress, namespace: %s}, spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]}}", ni.Namespace)
 			r.Findings = append(r.Findings, f)
 		}
+		if ns.Origin.Source != "" {
+			for i := range r.Findings {
+				r.Findings[i].Position = kubeharden.Position{File: ns.Origin.Source, Line: ns.Origin.Line}
+			}
+		}
 		kubeharden.SortFindings(r.Findings)
 		r.ComputeScore()
 		out = append(out, r)
