@@ -592,7 +592,7 @@ func (a *analysis) score() {
 				if arch != a.t.Arch {
 					where = " on " + string(arch)
 				}
-				hits = append(hits, fmt.Sprintf("%s%s (%s)", dc.name, where, dc.why))
+				hits = append(hits, fmt.Sprintf("%s%s: %s", dc.name, where, dc.why))
 				if off < 0 {
 					off, path = a.ruleOffset(dec.Rules, dc.name)
 				}
