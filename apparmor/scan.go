@@ -401,23 +401,39 @@ func (a *analysis) writableExec() {
 			}
 		}
 	}
+	// One finding per profile: the first overlap gives the position,
+	// the message lists up to five.
 	done := map[[2]*Rule]bool{}
+	var first *Rule
+	var examples []string
+	n := 0
 	for _, w := range ws {
 		for _, x := range xs {
-			if done[[2]*Rule{w.r, x.r}] {
+			if done[[2]*Rule{w.r, x.r}] || !globsOverlap(w.pat, x.pat) {
 				continue
 			}
-			if globsOverlap(w.pat, x.pat) {
-				done[[2]*Rule{w.r, x.r}] = true
-				msg := fmt.Sprintf("%s is writable (%q) and executable (%q)", w.pat, ruleText(w.r), ruleText(x.r))
+			done[[2]*Rule{w.r, x.r}] = true
+			n++
+			if first == nil {
+				first = x.r
+			}
+			if len(examples) < 5 {
 				if w.r == x.r {
-					msg = fmt.Sprintf("rule %q makes %s writable and executable", ruleText(w.r), w.pat)
+					examples = append(examples, fmt.Sprintf("%s (rule %q)", w.pat, ruleText(w.r)))
+				} else {
+					examples = append(examples, fmt.Sprintf("%s (write: %q, exec: %q)", w.pat, ruleText(w.r), ruleText(x.r)))
 				}
-				a.fail(ruleWritableExec, x.r.Pos, ruleText(x.r), "", "%s", msg)
-				break
 			}
 		}
 	}
+	if first == nil {
+		return
+	}
+	more := ""
+	if n > len(examples) {
+		more = fmt.Sprintf(" and %d more", n-len(examples))
+	}
+	a.fail(ruleWritableExec, first.Pos, ruleText(first), "", "writable and executable: %s%s", strings.Join(examples, "; "), more)
 }
 
 // probe is a concrete access a rule is tested with.
