@@ -189,8 +189,8 @@ func (l *linter) users() {
 	}
 	if last == nil {
 		root := l.chainRoot()
-		if root != nil && !IsScratch(root.Base) && len(root.Unresolved) == 0 && strings.Contains(root.Base, "nonroot") {
-			return // distroless ":nonroot" images run as 65532
+		if root != nil && len(root.Unresolved) == 0 && runsNonRootByDefault(root.Base) {
+			return
 		}
 		base := "its base image"
 		if root != nil {
@@ -208,7 +208,7 @@ func (l *linter) users() {
 		return // decided at build time
 	}
 	user, _, _ := strings.Cut(u, ":")
-	if user == "root" || user == "0" {
+	if n, err := strconv.Atoi(user); user == "root" || (err == nil && n == 0) {
 		l.fail(ruleDockerfileRootUser, last, "switch to a non-root UID for the final stage", "the final stage's last USER is %q", u)
 		return
 	}
@@ -216,6 +216,22 @@ func (l *linter) users() {
 		l.fail(ruleDockerfileNonNumericUser, last, fmt.Sprintf("replace USER %s with its numeric UID", u),
 			"USER %q is a name, so runAsNonRoot cannot verify it", u)
 	}
+}
+
+// runsNonRootByDefault reports bases whose image config sets a non-root
+// user: distroless ":nonroot" tags and Chainguard images other than "-dev".
+func runsNonRootByDefault(base string) bool {
+	r, err := ParseReference(base)
+	if err != nil {
+		return false
+	}
+	switch {
+	case parseEntry("gcr.io/distroless").match(r):
+		return strings.Contains(r.Tag, "nonroot")
+	case parseEntry("cgr.dev/chainguard").match(r):
+		return !strings.HasSuffix(r.Tag, "-dev") && r.Tag != "dev"
+	}
+	return false
 }
 
 // --- base images --------------------------------------------------------------

@@ -49,6 +49,10 @@ func TestDockerfileRules(t *testing.T) {
 		{ruleDockerfileRootUser, "USER in base stage inherited", "FROM alpine:3.20 AS base\nUSER 1000\nFROM base\nRUN echo\n", DockerfileOptions{}, false},
 		{ruleDockerfileRootUser, "USER only in build stage", "FROM alpine:3.20 AS b\nUSER 1000\nFROM scratch\nCOPY --from=b /a /a\n", DockerfileOptions{}, true},
 		{ruleDockerfileRootUser, "distroless nonroot", "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY a /a\n", DockerfileOptions{}, false},
+		{ruleDockerfileRootUser, "USER 0000", "FROM alpine:3.20\nUSER 0000\n", DockerfileOptions{}, true},
+		{ruleDockerfileRootUser, "chainguard default nonroot", "FROM cgr.dev/chainguard/static:latest@" + testDigest + "\nCOPY a /a\n", DockerfileOptions{}, false},
+		{ruleDockerfileRootUser, "chainguard dev variant not assumed non-root", "FROM cgr.dev/chainguard/go:latest-dev\nCOPY a /a\n", DockerfileOptions{}, true},
+		{ruleDockerfileRootUser, "other nonroot-named image", "FROM example.com/nonroot/app:1\nCOPY a /a\n", DockerfileOptions{}, true},
 		{ruleDockerfileRootUser, "variable user", "FROM alpine:3.20\nARG U=1000\nUSER $U\n", DockerfileOptions{}, false},
 		// DF002 non-numeric
 		{ruleDockerfileNonNumericUser, "named user", "FROM alpine:3.20\nUSER app\n", DockerfileOptions{}, true},
