@@ -255,3 +255,51 @@ func TestSplitExternal(t *testing.T) {
 	_, err = Matrix(context.Background(), m, MatrixOptions{External: []string{"nope"}})
 	assert.True(t, errors.Is(err, ErrBadCIDR))
 }
+
+func TestEvalService(t *testing.T) {
+	svc := `apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: a}
+spec:
+  selector: {app: db}
+  ports:
+  - {name: pg, port: 80, targetPort: http}
+  - {name: dns, port: 53, protocol: UDP, targetPort: dns}
+  - {name: raw, port: 9000, targetPort: 9001}
+  - {name: same, port: 7000}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: manual, namespace: a}
+spec:
+  ports: [{port: 80}]
+---
+`
+	m := evalModel(t, svc+policyHead+"metadata: {name: p, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: db}}\n  ingress: [{ports: [{port: 5432}, {port: 53, protocol: UDP}]}]\n", Options{})
+	vs, err := EvalService(m, "a/web", "a/db", "80/TCP")
+	require.NoError(t, err)
+	require.Len(t, vs, 1)
+	assert.Equal(t, "a/db", vs[0].To)
+	assert.Equal(t, 5432, vs[0].Port, "named targetPort resolved on the pod")
+	assert.True(t, vs[0].Allowed, vs[0].String())
+
+	vs, err = EvalService(m, "a/web", "a/db", "53/UDP")
+	require.NoError(t, err)
+	require.Len(t, vs, 1)
+	assert.True(t, vs[0].Allowed)
+
+	for port, want := range map[string]int{"9000/TCP": 9001, "7000/TCP": 7000} {
+		vs, err = EvalService(m, "a/web", "a/db", port)
+		require.NoError(t, err)
+		require.Len(t, vs, 1)
+		assert.Equal(t, want, vs[0].Port)
+		assert.False(t, vs[0].Allowed)
+	}
+	vs, err = EvalService(m, "a/web", "a/manual", "80/TCP")
+	require.NoError(t, err)
+	assert.Empty(t, vs, "a Service without selector has no static backends")
+	_, err = EvalService(m, "a/web", "a/db", "81/TCP")
+	assert.True(t, errors.Is(err, ErrBadQuery))
+	_, err = EvalService(m, "a/web", "a/none", "80/TCP")
+	assert.True(t, errors.Is(err, ErrBadQuery))
+}
