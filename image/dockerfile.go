@@ -303,10 +303,12 @@ var insecureEnv = map[string]func(v string) bool{
 }
 
 func (l *linter) instructions() {
+	stagePipefail := make([]bool, len(l.f.Stages))
 	for _, s := range l.f.Stages {
 		inFinal := l.finalChain[s.Index]
 		consecutive := 0
-		var pipefail bool
+		// SHELL is inherited from a stage built upon.
+		pipefail := s.BaseStage >= 0 && stagePipefail[s.BaseStage]
 		for _, in := range s.Instructions {
 			if in.Cmd == "RUN" {
 				consecutive++
@@ -353,6 +355,7 @@ func (l *linter) instructions() {
 				l.fail(ruleDockerfileMaintainer, in, "", "MAINTAINER is deprecated")
 			}
 		}
+		stagePipefail[s.Index] = pipefail
 	}
 	for _, in := range l.f.MetaArgs {
 		for _, kv := range in.KeyValues {

@@ -237,6 +237,8 @@ func TestDockerfileRules(t *testing.T) {
 		{ruleDockerfileInstructionBeforeFrom, "ARG before FROM", "ARG X=1\n" + good(""), DockerfileOptions{}, false},
 		{ruleDockerfilePipefail, "pipe", good("RUN curl -fsSL https://x | tar -xz"), DockerfileOptions{}, true},
 		{ruleDockerfilePipefail, "pipefail shell", good("SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://x | tar -xz"), DockerfileOptions{}, false},
+		{ruleDockerfilePipefail, "SHELL inherited from base stage", "FROM alpine:3.20 AS base\nSHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN a | b\nUSER 1\n", DockerfileOptions{}, false},
+		{ruleDockerfilePipefail, "SHELL not inherited from an unrelated stage", "FROM alpine:3.20 AS a\nSHELL [\"/bin/ash\", \"-o\", \"pipefail\", \"-c\"]\nFROM alpine:3.20\nRUN a | b\nUSER 1\n", DockerfileOptions{}, true},
 		{ruleDockerfilePipefail, "or is not a pipe", good("RUN a || b"), DockerfileOptions{}, false},
 	}
 	covered := map[string][2]bool{}
