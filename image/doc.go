@@ -77,6 +77,7 @@
 // to FixedVersion for older reports), allow-listed ids with expiry dates
 // judged against the time passed in, package ignores, an end-of-life OS,
 // report age, and a check that the report covers the digest the manifest
-// deploys. Scanning itself needs Trivy's vulnerability database and is
+// deploys. Misconfiguration, secret and licence results of the report are
+// not gated. Scanning itself needs Trivy's vulnerability database and is
 // out of scope.
 package image
