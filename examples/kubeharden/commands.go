@@ -31,6 +31,7 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	f.register(fs)
 	root := fs.String("root", "", "the copied node filesystem (a directory holding etc/, var/, usr/ ...)")
 	kubeBench := fs.Bool("kube-bench-json", false, "print kube-bench's JSON schema instead of --format")
+	statList := fs.String("stat", "", "file modes and owners taken on the node (`stat -c '%a %u %g %n'` lines); default DIR/.kubeharden-stat when present, else the copy's own modes")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: kubeharden node --root DIR [flags]\n\nAssesses a node against the CIS Kubernetes Benchmark: kubelet (4.1, 4.2) and, when the node\nruns the control plane, the API server, controller manager, scheduler and etcd (1.x, 2, 3.2).\nFile modes and owners are read from DIR.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -55,16 +56,31 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if err != nil {
 		return exitUsage, err
 	}
-	fsys := os.DirFS(*root)
+	var fsys iofs.FS = os.DirFS(*root)
+	files := nodeFileInfo(*root)
+	apiOpts := apiserver.NodeOptions{}
+	if *statList == "" {
+		if p := filepath.Join(*root, ".kubeharden-stat"); fileExists(p) {
+			*statList = p
+		}
+	}
+	if *statList != "" {
+		list, err := loadStatList(*statList)
+		if err != nil {
+			return exitUsage, err
+		}
+		sfs := statFS{FS: fsys, stat: list}
+		fsys, files, apiOpts.Owner = sfs, sfs.kubeletFiles(), sfs.owner
+	}
 	var res report.Result
-	kr, err := kubelet.AssessNode(fsys, kubelet.NodeOptions{Files: nodeFileInfo(*root)})
+	kr, err := kubelet.AssessNode(fsys, kubelet.NodeOptions{Files: files})
 	if err != nil {
 		res.Errors = append(res.Errors, asInputError(*root, err))
 	} else {
 		res.Reports = append(res.Reports, kr)
 	}
 	if _, err := iofs.Stat(fsys, "etc/kubernetes/manifests"); err == nil {
-		reps, err := apiserver.AssessControlPlane(fsys, apiserver.NodeOptions{})
+		reps, err := apiserver.AssessControlPlane(fsys, apiOpts)
 		if err != nil {
 			res.Errors = append(res.Errors, asInputError(*root, err))
 		}
@@ -78,6 +94,11 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		return policyCode(res, s), nil
 	}
 	return finish(res, s, stdout)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func policyCode(res report.Result, s *settings) int {

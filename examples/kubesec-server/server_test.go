@@ -395,3 +395,40 @@ func TestServeGracefulShutdown(t *testing.T) {
 	assert.Contains(t, logs.String(), `"msg":"stopped"`)
 	assert.Contains(t, logs.String(), `"status":200`)
 }
+
+// TestWriteKubesecCompat compares the hand-written kubesec encoder with
+// encoding/json (Marshal, then Indent with two spaces, then a newline:
+// what kubesec does) on reports with awkward strings.
+func TestWriteKubesecCompat(t *testing.T) {
+	inputs := []string{
+		privilegedPod,
+		hardenedDeployment,
+		privilegedPod + "---\n" + hardenedDeployment + "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+		"kind: Pod\nmetadata:\n  name: \"<script>&amp;\\u2028\\t\\\"q\\\"\\\\\"\n  namespace: \"ns-é-日本\"\nspec: {containers: [{name: a, image: b}]}\n",
+		"kind: RoleBinding\nmetadata: {name: rb}\nsubjects: [{kind: User, name: bob}]\n",
+		"kind: RoleBinding\nmetadata: {name: rb}\nsubjects: [{kind: User, name: \"system:anonymous\"}]\n",
+		"metadata: {name: nokind}\n",
+	}
+	for _, in := range inputs {
+		reports, errs := manifest.Scan(apiFileName, []byte(in), manifest.Options{Compat: manifest.CompatKubesec})
+		require.Empty(t, errs, in)
+		raw, err := json.Marshal(manifest.KubesecReports(reports, apiFileName))
+		require.NoError(t, err)
+		var want bytes.Buffer
+		require.NoError(t, json.Indent(&want, raw, "", "  "))
+		want.WriteByte('\n')
+		var got bytes.Buffer
+		require.NoError(t, writeKubesecCompat(&got, reports))
+		assert.Equal(t, want.String(), got.String(), in)
+	}
+	var got bytes.Buffer
+	require.NoError(t, writeKubesecCompat(&got, nil))
+	assert.Equal(t, "[]\n", got.String())
+
+	for _, s := range []string{"plain", "", "a<b>c&d", "é", "\xff", "\u2028", "tab\there", `q"\`} {
+		var b bytes.Buffer
+		jsonString(&b, s)
+		want, _ := json.Marshal(s)
+		assert.Equal(t, string(want), b.String(), "%q", s)
+	}
+}
