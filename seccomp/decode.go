@@ -190,7 +190,7 @@ func (d *decoder) object(n *jnode, path *fpath, mask Dialect, fields []fieldSpec
 		}
 		if fm != mask {
 			ps := fp.String()
-			d.problem(ProblemUnknownField, ps, mask&^fm, fm, m.keyOff, fmt.Errorf("field %q is not part of the %s format", ps, mask&^fm))
+			d.problem(ProblemUnknownField, ps, mask&^fm, fm, m.keyOff, &notInFormatError{path: ps, dialects: mask &^ fm})
 		}
 		if caseVariant {
 			d.problem(ProblemCaseVariantKey, fp.String(), fm, fm, m.keyOff, fmt.Errorf("key %q differs from field %q only in case; Go's JSON decoder still uses it", m.key, f.name))
@@ -202,6 +202,18 @@ func (d *decoder) object(n *jnode, path *fpath, mask Dialect, fields []fieldSpec
 		seen |= 1 << idx
 		fn(f.name, m.val, fp, fm)
 	}
+}
+
+// notInFormatError reports a field some formats do not define. Its
+// message is built only when asked for: a Docker profile has one per
+// comment, includes and excludes.
+type notInFormatError struct {
+	path     string
+	dialects Dialect
+}
+
+func (e *notInFormatError) Error() string {
+	return fmt.Sprintf("field %q is not part of the %s format", e.path, e.dialects)
 }
 
 // fpath is a field path built on the stack and rendered only when a

@@ -227,11 +227,17 @@ func Evaluate(p *Profile, t Target) *Effective {
 		s := &p.Syscalls[i]
 		names := s.Names
 		if !oci {
-			if s.Name != "" && len(s.Names) > 0 {
+			both := s.Name != "" && len(s.Names) > 0
+			// moby checks name/names before includes/excludes;
+			// containers/common only for rules that apply.
+			if both && dialect == DialectDocker {
 				e.fail(fmt.Errorf("%w: syscalls[%d] sets both name and names", ErrRejected, i))
 			}
 			if !e.included(s, nativeName, dialect) {
 				continue
+			}
+			if both && dialect == DialectContainers {
+				e.fail(fmt.Errorf("%w: syscalls[%d] sets both name and names", ErrRejected, i))
 			}
 			names = s.allNames()
 		}
