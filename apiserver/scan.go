@@ -48,23 +48,44 @@ func (o *Options) releases() *ReleaseTable {
 func Detect(source string, data []byte) bool {
 	docs, _ := decode.Split(data, source, decode.Options{})
 	for _, d := range docs {
-		if inputKind(d) != "" {
+		switch inputKind(d) {
+		case "":
+		case "Pod":
+			if pod, _, err := decodePod(d); err == nil {
+				if _, err := FindComponent(pod); err == nil {
+					return true
+				}
+			}
+		default:
 			return true
 		}
 	}
 	return false
 }
 
+// componentPod decodes a Pod document once and finds its control-plane
+// container; ok is false for other pods.
+func componentPod(d *decode.Document, file string) (podInput, *kubeharden.InputError, bool) {
+	pod, problems, err := decodePod(d)
+	if err != nil {
+		var ie *kubeharden.InputError
+		if !errors.As(err, &ie) {
+			ie = &kubeharden.InputError{Source: d.Source, Document: d.Index, Line: d.Line, Err: err}
+		}
+		return podInput{}, ie, false
+	}
+	cp, err := FindComponent(pod)
+	if err != nil {
+		return podInput{}, nil, false
+	}
+	return podInput{cp: cp, doc: d, problems: problems, file: file}, nil, true
+}
+
 func inputKind(d *decode.Document) string {
 	m := d.Meta
 	switch {
 	case m.Kind == "Pod" && m.APIVersion == "v1":
-		pod, _, err := decodePod(d)
-		if err == nil {
-			if _, err := FindComponent(pod); err == nil {
-				return "Pod"
-			}
-		}
+		return "Pod" // callers decode it and look for a control-plane container
 	case isEncryptionConfig(m):
 		return "EncryptionConfiguration"
 	case isAdmissionConfig(m):
@@ -90,20 +111,18 @@ func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, error)
 	var reports []kubeharden.Report
 	var pods []podInput
 	for _, d := range docs {
-		if d.Meta.Kind == "Pod" {
-			if _, _, err := decodePod(d); err != nil {
-				var ie *kubeharden.InputError
-				if errors.As(err, &ie) {
-					errs = append(errs, ie)
-				}
-				continue
-			}
+		if d.Meta.Kind == "Pod" && d.Meta.APIVersion != "v1" {
+			continue
 		}
 		switch inputKind(d) {
 		case "Pod":
-			pod, problems, _ := decodePod(d)
-			cp, _ := FindComponent(pod)
-			pods = append(pods, podInput{cp: cp, doc: d, problems: problems})
+			p, ie, ok := componentPod(d, "")
+			if ie != nil {
+				errs = append(errs, ie)
+			}
+			if ok {
+				pods = append(pods, p)
+			}
 		case "EncryptionConfiguration":
 			reports = append(reports, scanEncryption(d))
 		case "AdmissionConfiguration":
@@ -375,9 +394,13 @@ func AssessControlPlane(fsys fs.FS, opts NodeOptions) ([]kubeharden.Report, erro
 			if inputKind(d) != "Pod" {
 				continue
 			}
-			pod, problems, _ := decodePod(d)
-			cp, _ := FindComponent(pod)
-			pods = append(pods, podInput{cp: cp, doc: d, problems: problems, file: name})
+			p, ie, ok := componentPod(d, name)
+			if ie != nil {
+				errs = append(errs, ie)
+			}
+			if ok {
+				pods = append(pods, p)
+			}
 		}
 		if len(errs) > 0 {
 			r := kubeharden.Report{Source: name, Document: -1, Object: name}
