@@ -25,6 +25,7 @@ import (
 // line (to io.Discard), without the network.
 //
 //	go test ./examples/kubesec-server -run '^$' -bench ScanDeployment -benchmem -cpu 2
+//
 // cpuTime returns the CPU time (user + system) the process has used, read
 // from /proc/self/stat (Linux; ok is false elsewhere), so that figures do
 // not depend on how busy the shared machine is.
