@@ -122,3 +122,32 @@ func BenchmarkAllowed(b *testing.B) {
 		_ = m.Allowed(src, dst, 8004, corev1.ProtocolTCP)
 	}
 }
+
+// BenchmarkMatrix2000Distinct is the worst case for equivalence classes: a
+// policy selects on a per-pod label, so every pod is its own class.
+func BenchmarkMatrix2000Distinct(b *testing.B) {
+	base := bigCluster(b, 50, 40, 10)
+	pol := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "per-pod", Namespace: "ns00"}}
+	pol.Spec.PodSelector = metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "statefulset.kubernetes.io/pod-name", Operator: "In", Values: []string{"p1"}}}}
+	var pols []*networkingv1.NetworkPolicy
+	for _, p := range base.Policies {
+		pols = append(pols, p.Raw)
+	}
+	m, errs := netpol.New(netpol.Options{}, base.Namespaces, base.Pods, append(pols, pol))
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	ctx := context.Background()
+	var x *netpol.ConnMatrix
+	start := processCPU()
+	for b.Loop() {
+		var err error
+		if x, err = netpol.Matrix(ctx, m, netpol.MatrixOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if cpu := processCPU() - start; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+	b.ReportMetric(float64(x.Classes()), "classes")
+}

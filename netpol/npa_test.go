@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -218,4 +219,77 @@ func setDiff(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// TestNetpolAnalyzerDiff reproduces netpol-analyzer's semantic diff goldens:
+// the pairs whose connections differ between two inputs, including the
+// empty diff of two policy sets that are equal in effect
+// (with_end_port_example: an endPort range 1-65535 per protocol versus all
+// ports).
+func TestNetpolAnalyzerDiff(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus", "netpol", "netpol-analyzer")
+	cases := [][2]string{
+		{"deny_all_to_from_a_deployment", "deny_all_to_from_a_deployment_changed_netpol"},
+		{"ipblockstest", "ipblockstest_2"},
+		{"semanticDiff-same-topologies-old1", "semanticDiff-same-topologies-new1"},
+		{"test_with_named_ports", "test_with_named_ports_changed_netpol"},
+		{"with_end_port_example", "with_end_port_example_new"},
+	}
+	conns := func(t *testing.T, c string) []string {
+		m, _ := loadDir(t, Options{IPBlockIgnoresPodIPs: true, HostNetworkAsPod: true}, filepath.Join(dir, c, "input"))
+		x, err := Matrix(context.Background(), m, MatrixOptions{External: []string{"0.0.0.0/0"}})
+		require.NoError(t, err)
+		return npaLines(x)
+	}
+	for _, c := range cases {
+		t.Run(c[1], func(t *testing.T) {
+			var want []string
+			for _, l := range readLines(t, filepath.Join(dir, "_diff_expected", "diff_between_"+c[1]+"_and_"+c[0]+".txt")) {
+				if l == "Connectivity diff:" {
+					continue
+				}
+				f := map[string]string{}
+				for _, kv := range strings.SplitN(l, ", ", 5) {
+					k, v, _ := strings.Cut(kv, ": ")
+					f[k] = v
+				}
+				want = append(want, f["source"]+" => "+f["destination"]+" : "+f["ref1"]+" -> "+f["ref2"])
+			}
+			l1, l2 := conns(t, c[0]), conns(t, c[1])
+			all := append(append(slices.Clone(l1), l2...), want...)
+			a1, a2 := atomize(l1, all), atomize(l2, all)
+			want = atomize(want, all)
+			pairs := func(ls []string) map[string]string {
+				out := map[string]string{}
+				for _, l := range ls {
+					p, conn, _ := strings.Cut(l, " : ")
+					out[p] = conn
+				}
+				return out
+			}
+			p1, p2 := pairs(a1), pairs(a2)
+			var got []string
+			for _, p := range slices.Sorted(maps.Keys(maps.Collect(func(yield func(string, bool) bool) {
+				for k := range p1 {
+					yield(k, true)
+				}
+				for k := range p2 {
+					yield(k, true)
+				}
+			}))) {
+				c1, c2 := p1[p], p2[p]
+				if c1 == c2 {
+					continue
+				}
+				if c1 == "" {
+					c1 = "No Connections"
+				}
+				if c2 == "" {
+					c2 = "No Connections"
+				}
+				got = append(got, p+" : "+c1+" -> "+c2)
+			}
+			assert.Equal(t, want, got)
+		})
+	}
 }
