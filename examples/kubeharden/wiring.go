@@ -148,7 +148,11 @@ func analyzerFor(d *decode.Document) string {
 		return "kubelet"
 	case d.Meta.Kind == "Policy" && group == "audit.k8s.io":
 		return "audit"
-	case group == "apiserver.config.k8s.io" || group == "apiserver.k8s.io" || group == "eventratelimit.admission.k8s.io" || group == "imagepolicy.k8s.io":
+	case (group == "apiserver.config.k8s.io" || group == "apiserver.k8s.io") &&
+		(d.Meta.Kind == "EncryptionConfiguration" || d.Meta.Kind == "AdmissionConfiguration" ||
+			d.Meta.Kind == "AuthenticationConfiguration" || d.Meta.Kind == "AuthorizationConfiguration"):
+		// EventRateLimit and ImagePolicyWebhook files are assessed through
+		// the AdmissionConfiguration (or the node) that references them.
 		return "apiserver"
 	case d.Meta.Kind == "Pod" && isControlPlanePod(d):
 		return "apiserver"
