@@ -63,7 +63,7 @@ var podChecks = []podCheck{
 	{&ruleReadOnlyRootFilesystem, allContainers(func(c *ctr, _ *podCtx) (bool, string) {
 		return c.sc != nil && c.sc.ReadOnlyRootFilesystem != nil && *c.sc.ReadOnlyRootFilesystem, "does not set readOnlyRootFilesystem: true"
 	}, func(c *ctr, _ *podCtx) string {
-		return "set " + c.path + ".securityContext.readOnlyRootFilesystem: true"
+		return "set " + c.scPath + ".readOnlyRootFilesystem: true"
 	})},
 	{&ruleRunAsNonRoot, allContainers(func(c *ctr, p *podCtx) (bool, string) {
 		if v, _ := c.runAsNonRoot(p); v != nil && *v {
@@ -97,7 +97,7 @@ var podChecks = []podCheck{
 			return true, ""
 		}
 		return false, "drops no capability"
-	}, func(c *ctr, _ *podCtx) string { return "set " + c.path + ".securityContext.capabilities.drop: [ALL]" })},
+	}, func(c *ctr, _ *podCtx) string { return "set " + c.scPath + ".capabilities.drop: [ALL]" })},
 	{&ruleCapDropAll, allContainers(func(c *ctr, _ *podCtx) (bool, string) {
 		if c.sc == nil || c.sc.Capabilities == nil || !slices.ContainsFunc(c.sc.Capabilities.Drop, func(x corev1.Capability) bool { return normCap(x) == "ALL" }) {
 			return false, "does not drop ALL capabilities"
@@ -113,7 +113,7 @@ var podChecks = []podCheck{
 		}
 		return true, ""
 	}, func(c *ctr, _ *podCtx) string {
-		return "set " + c.path + ".securityContext.capabilities.drop: [ALL] and add back only NET_BIND_SERVICE if needed"
+		return "set " + c.scPath + ".capabilities.drop: [ALL] and add back only NET_BIND_SERVICE if needed"
 	})},
 	{&ruleRequestsCPU, resourceCheck(false, corev1.ResourceCPU)},
 	{&ruleLimitsCPU, resourceCheck(true, corev1.ResourceCPU)},
@@ -159,7 +159,9 @@ const (
 type ctr struct {
 	kind      ctrKind
 	name      string
+	label     string // `"app"`, `"init" (init container)`
 	path      string // "spec.containers[0]"
+	scPath    string // path + ".securityContext"
 	sc        *corev1.SecurityContext
 	resources *corev1.ResourceRequirements
 	env       []corev1.EnvVar
@@ -171,14 +173,16 @@ type ctr struct {
 	pull      corev1.PullPolicy
 }
 
-func (c *ctr) String() string {
-	switch c.kind {
+func (c *ctr) String() string { return c.label }
+
+func containerLabel(kind ctrKind, name string) string {
+	switch kind {
 	case initContainer:
-		return strconv.Quote(c.name) + " (init container)"
+		return strconv.Quote(name) + " (init container)"
 	case ephemeralContainer:
-		return strconv.Quote(c.name) + " (ephemeral container)"
+		return strconv.Quote(name) + " (ephemeral container)"
 	}
-	return strconv.Quote(c.name)
+	return strconv.Quote(name)
 }
 
 var emptyPSC corev1.PodSecurityContext
@@ -191,7 +195,8 @@ func newPodCtx(v *podView) *podCtx {
 	n := len(v.spec.InitContainers) + len(v.spec.Containers) + len(v.spec.EphemeralContainers)
 	p.containers = make([]ctr, 0, n)
 	add := func(kind ctrKind, list string, i int, c *corev1.Container) {
-		p.containers = append(p.containers, ctr{kind: kind, name: c.Name, path: v.path + "." + list + "[" + strconv.Itoa(i) + "]",
+		path := v.path + "." + list + "[" + strconv.Itoa(i) + "]"
+		p.containers = append(p.containers, ctr{kind: kind, name: c.Name, label: containerLabel(kind, c.Name), path: path, scPath: path + ".securityContext",
 			sc: c.SecurityContext, resources: &c.Resources, env: c.Env, envFrom: c.EnvFrom, ports: c.Ports,
 			probes: [3]*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe}, lifecycle: c.Lifecycle,
 			image: c.Image, pull: c.ImagePullPolicy})
@@ -284,7 +289,7 @@ func allContainers(ok func(*ctr, *podCtx) (bool, string), fix func(*ctr, *podCtx
 			c := &p.containers[i]
 			if good, why := ok(c, p); !good {
 				failed = true
-				s.fail(r, "container "+c.String()+" "+why, c.path+".securityContext", fix(c, p))
+				s.fail(r, "container "+c.String()+" "+why, c.scPath, fix(c, p))
 			}
 		}
 		if !failed {
@@ -297,8 +302,8 @@ func checkPrivileged(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		if c.sc != nil && c.sc.Privileged != nil && *c.sc.Privileged {
-			s.fail(r, "container "+c.String()+" runs privileged", c.path+".securityContext.privileged",
-				"remove "+c.path+".securityContext.privileged (or set it to false) and add only the capabilities it needs")
+			s.fail(r, "container "+c.String()+" runs privileged", c.scPath+".privileged",
+				"remove "+c.scPath+".privileged (or set it to false) and add only the capabilities it needs")
 		}
 	}
 }
@@ -324,8 +329,8 @@ func checkCapabilities(s *scanner, r *kubeharden.Rule, p *podCtx) {
 		}
 		for j, a := range c.sc.Capabilities.Add {
 			n := normCap(a)
-			fp := c.path + ".securityContext.capabilities.add[" + strconv.Itoa(j) + "]"
-			fix := "remove " + strconv.Quote(string(a)) + " from " + c.path + ".securityContext.capabilities.add"
+			fp := c.scPath + ".capabilities.add[" + strconv.Itoa(j) + "]"
+			fix := "remove " + strconv.Quote(string(a)) + " from " + c.scPath + ".capabilities.add"
 			switch {
 			case slices.Contains(criticalCaps, n):
 				what := "SYS_ADMIN"
@@ -418,7 +423,7 @@ func checkPrivilegeEscalation(s *scanner, r *kubeharden.Rule, p *podCtx) {
 		if c.sc != nil && c.sc.Privileged != nil && *c.sc.Privileged {
 			continue // reported as PrivilegedContainer, which implies it
 		}
-		fp := c.path + ".securityContext.allowPrivilegeEscalation"
+		fp := c.scPath + ".allowPrivilegeEscalation"
 		fix := "set " + fp + ": false"
 		switch {
 		case c.sc == nil || c.sc.AllowPrivilegeEscalation == nil:
@@ -477,7 +482,7 @@ func checkProcMount(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		if c.sc != nil && c.sc.ProcMount != nil && *c.sc.ProcMount != corev1.DefaultProcMount {
-			fp := c.path + ".securityContext.procMount"
+			fp := c.scPath + ".procMount"
 			f := s.fail(r, fmt.Sprintf("container %s sets procMount: %s", c, *c.sc.ProcMount), fp, "remove "+fp+" (or set it to Default)")
 			if userNS {
 				f.Severity = medium
@@ -553,7 +558,7 @@ func checkSeccomp(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	}
 	profiles(s, r, &ruleSeccompProfile, &ruleSeccompProfileInvalid, p, "seccomp", pod, func(c *ctr) profile {
 		if c.sc != nil && c.sc.SeccompProfile != nil {
-			return seccompOf(c.sc.SeccompProfile, c.path+".securityContext.seccompProfile")
+			return seccompOf(c.sc.SeccompProfile, c.scPath+".seccompProfile")
 		}
 		if v, ok := p.annotations[seccompContainerAnnotation+c.name]; ok {
 			pr := annotationProfile(v, seccompContainerAnnotation+c.name)
@@ -574,7 +579,7 @@ func checkAppArmor(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	pod := appArmorOf(p.psc.AppArmorProfile, p.path+".securityContext.appArmorProfile")
 	profiles(s, r, &ruleAppArmorProfile, &ruleAppArmorProfileInvalid, p, "AppArmor", pod, func(c *ctr) profile {
 		if c.sc != nil && c.sc.AppArmorProfile != nil {
-			return appArmorOf(c.sc.AppArmorProfile, c.path+".securityContext.appArmorProfile")
+			return appArmorOf(c.sc.AppArmorProfile, c.scPath+".appArmorProfile")
 		}
 		// The annotation overrides nothing set in fields but applies
 		// when no field does (the kubelet still honours it).
@@ -605,7 +610,7 @@ func profiles(s *scanner, r, hard, bad *kubeharden.Rule, p *podCtx, what string,
 		switch {
 		case !pr.set:
 			allGood = false
-			s.fail(hard, "container "+c.String()+" has no "+what+" profile", c.path+".securityContext."+field, podFix)
+			s.fail(hard, "container "+c.String()+" has no "+what+" profile", c.scPath+"."+field, podFix)
 		case pr.typ == "Unconfined":
 			allGood = false
 			s.fail(r, "container "+c.String()+" runs "+what+"-unconfined", pr.path, "set "+pr.path+" to RuntimeDefault (type: RuntimeDefault)")
@@ -703,7 +708,7 @@ func checkSELinux(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		if c.sc != nil {
-			one(c.sc.SELinuxOptions, c.path+".securityContext.seLinuxOptions", "container "+c.String())
+			one(c.sc.SELinuxOptions, c.scPath+".seLinuxOptions", "container "+c.String())
 		}
 	}
 }
@@ -716,7 +721,7 @@ func checkHostProcess(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	for i := range p.containers {
 		c := &p.containers[i]
 		if c.sc != nil && c.sc.WindowsOptions != nil && c.sc.WindowsOptions.HostProcess != nil && *c.sc.WindowsOptions.HostProcess {
-			fp := c.path + ".securityContext.windowsOptions.hostProcess"
+			fp := c.scPath + ".windowsOptions.hostProcess"
 			s.fail(r, "container "+c.String()+" is a Windows HostProcess container", fp, "remove "+fp)
 		}
 	}

@@ -127,7 +127,16 @@ func fastDomain(d string) bool {
 	if host == "" {
 		return false
 	}
-	for _, label := range splitDots(host) {
+	for host != "" {
+		label := host
+		if i := indexByte(host, '.'); i >= 0 {
+			label, host = host[:i], host[i+1:]
+			if host == "" {
+				return false // trailing dot
+			}
+		} else {
+			host = ""
+		}
 		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
@@ -173,18 +182,6 @@ func allDashes(s string) bool {
 		}
 	}
 	return true
-}
-
-func splitDots(s string) []string {
-	var out []string
-	for {
-		i := indexByte(s, '.')
-		if i < 0 {
-			return append(out, s)
-		}
-		out = append(out, s[:i])
-		s = s[i+1:]
-	}
 }
 
 func indexByte(s string, c byte) int {

@@ -126,7 +126,7 @@ func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeha
 	o.kind = d.Meta.Kind
 	// One allocation for the usual number of findings (about one per
 	// rule, a few more per extra container).
-	s := scanner{findings: make([]kubeharden.Finding, 0, len(problems)+len(podChecks)+16)}
+	s := scanner{findings: make([]kubeharden.Finding, 0, len(problems)+32)}
 	if len(problems) > 0 {
 		s.findings = append(s.findings, decode.ProblemFindings("manifest", d, problems)...)
 	}
