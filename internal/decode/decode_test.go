@@ -281,3 +281,14 @@ func TestFastMetaAgreesWithSlowMeta(t *testing.T) {
 	assert.Error(t, decodeMeta([]byte(`{"kind":5}`), &m))
 	assert.Error(t, decodeMeta([]byte(`{"metadata":{"name":7}}`), &m))
 }
+
+func TestTypeErrorInsideSequence(t *testing.T) {
+	in := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: nginx\n    stdin: \"yes please\"\n"
+	docs, errs := Split([]byte(in), "p.yaml", Options{})
+	require.Empty(t, errs)
+	var p corev1.Pod
+	_, err := docs[0].Into(&p)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 11:")
+	assert.Contains(t, err.Error(), "spec.containers[1].stdin")
+}

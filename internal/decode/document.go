@@ -445,9 +445,14 @@ func (d *Document) Into(v any) ([]FieldProblem, error) {
 		if m := reTypeErr.FindStringSubmatch(msg); m != nil {
 			path = m[1]
 			what := "a value of another type"
+			found := ""
 			if mv := reJSONValue.FindStringSubmatch(msg); mv != nil {
 				what = "a " + mv[1]
+				found, _, _ = strings.Cut(mv[1], " ")
 			}
+			// The decoder's path has no sequence indices ("rules.level"):
+			// find the element that holds the offending value.
+			path = indexedPath(d.JSON, path, found)
 			tail := msg[strings.LastIndex(msg, " of type ")+len(" of type "):]
 			return nil, d.Error(fmt.Errorf("%w: %s: found %s, want %s", ErrType, path, what, tail), path)
 		}
@@ -481,6 +486,73 @@ func (d *Document) Into(v any) ([]FieldProblem, error) {
 			Message: fmt.Sprintf("unknown field %q: the API server drops it, so whatever it was meant to set is not set", path)})
 	}
 	return problems, nil
+}
+
+// indexedPath turns a field path without sequence indices, as the JSON
+// decoder reports type errors, into the path of the first value it can
+// denote whose JSON kind is found ("string", "number", "bool", "array",
+// "object"); it returns path unchanged when nothing matches.
+func indexedPath(js []byte, path, found string) string {
+	var root any
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	if dec.Decode(&root) != nil {
+		return path
+	}
+	segs := parsePath(path)
+	var walk func(v any, i int, prefix string) (string, bool)
+	walk = func(v any, i int, prefix string) (string, bool) {
+		if arr, ok := v.([]any); ok {
+			for j, el := range arr {
+				if p, ok := walk(el, i, fmt.Sprintf("%s[%d]", prefix, j)); ok {
+					return p, true
+				}
+			}
+			return "", false
+		}
+		if i == len(segs) {
+			return prefix, found == "" || jsonKind(v) == found
+		}
+		obj, ok := v.(map[string]any)
+		if !ok || segs[i].index >= 0 {
+			return "", false
+		}
+		child, ok := obj[segs[i].key]
+		if !ok {
+			return "", false
+		}
+		next := segs[i].key
+		if prefix != "" {
+			next = prefix + "." + next
+		}
+		if i+1 == len(segs) {
+			// The offending value itself may be an array ("found an array").
+			if found == "" || jsonKind(child) == found {
+				return next, true
+			}
+		}
+		return walk(child, i+1, next)
+	}
+	if p, ok := walk(root, 0, ""); ok {
+		return p
+	}
+	return path
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
 }
 
 func (d *Document) hasDuplicate(path string) bool {
