@@ -59,6 +59,9 @@
 // directories, risky socket families, user namespaces, unconfined peers,
 // missing abi, includes without `if exists`, undefined variables, and the
 // accesses docker-default and containerd's default profile deny that the
-// profile allows. File rules are evaluated as the kernel does: deny rules
-// win, globs and variables are expanded.
+// profile allows. Access questions ("may this profile write
+// /proc/sysrq-trigger?") are answered by matching concrete probe paths
+// against the expanded globs: deny rules win over allow rules, owner rules
+// count as allowing, and without an FS the standard tunables take Debian's
+// values (@{PROC}=/proc/ and so on).
 package apparmor
