@@ -182,7 +182,7 @@ func (p *parser) parseItem1(parent *Profile, items *[]Node) Node {
 	case ",":
 		return p.parseStatement(toks, parent)
 	case "}":
-		p.errorf(toks[len(toks)-1].off, ErrSyntax, "missing ',' at the end of the rule %q", joinToks(toks))
+		p.errorf(toks[len(toks)-1].off, ErrSyntax, "missing ',' at the end of the rule %q%s", joinToks(toks), braceHint(toks))
 		p.parseStatement(toks, parent)
 		return nil
 	default:
@@ -227,6 +227,14 @@ func (p *parser) collect() (toks []token, term string, termOff int) {
 		}
 		toks = append(toks, t)
 	}
+}
+
+// braceHint explains a '{' glued to the word before it.
+func braceHint(toks []token) string {
+	if len(toks) > 0 && strings.HasSuffix(toks[len(toks)-1].text, "{") {
+		return " (a '{' that opens a block needs white space before it)"
+	}
+	return ""
 }
 
 func joinToks(toks []token) string {
@@ -995,7 +1003,7 @@ func (p *parser) parseStatement(toks []token, parent *Profile) Node {
 		return a
 	}
 	if !p.inProfile || parent == nil {
-		p.errorf(start, ErrSyntax, "rule %q outside a profile", joinToks(toks))
+		p.errorf(start, ErrSyntax, "rule %q outside a profile%s", joinToks(toks), braceHint(toks))
 		return nil
 	}
 	r := p.parseRule(toks)
