@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kubeharden/kubeharden"
 )
@@ -150,9 +151,15 @@ var (
 )
 
 var (
-	reChangelogHeader = regexp.MustCompile(`^filename\s*\|\s*(sha512|sha256) hash\s*\|?\s*$`)
-	reTableSeparator  = regexp.MustCompile(`^\|?\s*:?-+:?\s*\|\s*:?-+:?\s*\|?\s*$`)
-	reRelease         = regexp.MustCompile(`^#{1,3}\s+(?:Downloads for\s+)?(v\d+\.\d+\.\d+\S*)\s*$`)
+	reChangelogHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^filename\s*\|\s*(sha512|sha256) hash\s*\|?\s*$`)
+	})
+	reTableSeparator = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\|?\s*:?-+:?\s*\|\s*:?-+:?\s*\|?\s*$`)
+	})
+	reRelease = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^#{1,3}\s+(?:Downloads for\s+)?(v\d+\.\d+\.\d+\S*)\s*$`)
+	})
 )
 
 // ParseSums reads a checksum list in any published format, detected per
@@ -233,20 +240,20 @@ func ParseSums(source string, r io.Reader) (*SumList, error) {
 		// Cheap first-byte tests keep the regular expressions off most
 		// lines of a large CHANGELOG.
 		if strings.HasPrefix(trimmed, "#") {
-			if m := reRelease.FindStringSubmatch(trimmed); m != nil {
+			if m := reRelease().FindStringSubmatch(trimmed); m != nil {
 				release, markdown = m[1], true
 				inTable = false
 				continue
 			}
 		}
 		if len(trimmed) >= 8 && strings.EqualFold(trimmed[:8], "filename") {
-			if m := reChangelogHeader.FindStringSubmatch(strings.ToLower(trimmed)); m != nil {
+			if m := reChangelogHeader().FindStringSubmatch(strings.ToLower(trimmed)); m != nil {
 				tableAlg, inTable, markdown = Algorithm(m[1]), true, true
 				continue
 			}
 		}
 		if inTable {
-			if c := trimmed[0:min(1, len(trimmed))]; (c == "-" || c == "|" || c == ":") && reTableSeparator.MatchString(trimmed) {
+			if c := trimmed[0:min(1, len(trimmed))]; (c == "-" || c == "|" || c == ":") && reTableSeparator().MatchString(trimmed) {
 				continue
 			}
 			if m := changelogRow(trimmed); m != nil {

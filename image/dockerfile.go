@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/image/dockerfile"
@@ -281,11 +282,30 @@ func (l *linter) registry(ref string, in *dockerfile.Instruction, what string) {
 
 // --- per instruction ------------------------------------------------------------
 
+// Regular expressions are compiled on first use, so that importing the
+// package (the manifest package does, for references) costs nothing.
 var (
-	secretName      = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token|usr|psw)(?:_|$)`)
-	secretNameAllow = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version|path|url|dir|type|name|id|len|length|size|host|port)(?:_|$)`)
-	sslOffRaw       = regexp.MustCompile(`(?i)(?:sslverify|ssl_verify|http\.sslverify)\s*[= ]\s*["']?(?:false|0|no)\b|gpgcheck\s*=\s*["']?(?:0|false|no)\b|\[trusted=yes\]|strict-ssl["']?\s*[= ]\s*["']?false|verify-peer\s*=\s*["']?false|allowinsecure|insecure-skip-tls-verify`)
+	secretName = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token|usr|psw)(?:_|$)`)
+	})
+	secretNameAllow = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version|path|url|dir|type|name|len|length|size|host|port)(?:_|$)`)
+	})
+	sslOffRaw = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:sslverify|ssl_verify|http\.sslverify)\s*[= ]\s*["']?(?:false|0|no)\b|gpgcheck\s*=\s*["']?(?:0|false|no)\b|\[trusted=yes\]|strict-ssl["']?\s*[= ]\s*["']?false|verify-peer\s*=\s*["']?false|allowinsecure|insecure-skip-tls-verify`)
+	})
 )
+
+// knownSecretNames are variables that always hold credentials (after the
+// VITE_ and REACT_APP_ prefixes that front-end builds add).
+var knownSecretNames = map[string]bool{
+	"AWS_ACCESS_KEY_ID": true, "AWS_SECRET_ACCESS_KEY": true, "AWS_SESSION_TOKEN": true, "GITHUB_TOKEN": true, "GH_TOKEN": true,
+	"GITLAB_TOKEN": true, "NPM_TOKEN": true, "NPM_AUTH_TOKEN": true, "OPENAI_API_KEY": true, "ANTHROPIC_API_KEY": true, "GOOGLE_API_KEY": true,
+	"POSTGRES_PASSWORD": true, "MYSQL_ROOT_PASSWORD": true, "MYSQL_PASSWORD": true, "MONGO_INITDB_ROOT_PASSWORD": true, "VAULT_TOKEN": true,
+	"DOCKER_PASSWORD": true, "DOCKERHUB_TOKEN": true, "ACCESS_TOKEN": true, "AZURE_CLIENT_SECRET": true, "SLACK_TOKEN": true,
+	"STRIPE_SECRET_KEY": true, "SENTRY_AUTH_TOKEN": true, "HF_TOKEN": true, "PYPI_TOKEN": true, "TWINE_PASSWORD": true, "CODECOV_TOKEN": true,
+	"DATABASE_URL": true, "SECRET_KEY_BASE": true, "JWT_SECRET": true,
+}
 
 var insecureEnv = map[string]func(v string) bool{
 	"GIT_SSL_NO_VERIFY":            func(v string) bool { return v != "" && v != "0" && !strings.EqualFold(v, "false") },
@@ -376,19 +396,29 @@ func sslOff(text string) string {
 	lower := strings.ToLower(text)
 	for _, k := range []string{"sslverify", "ssl_verify", "gpgcheck", "trusted=yes", "strict-ssl", "verify-peer", "allowinsecure", "insecure-skip-tls-verify"} {
 		if strings.Contains(lower, k) {
-			return sslOffRaw.FindString(text)
+			return sslOffRaw().FindString(text)
 		}
 	}
 	return ""
 }
 
 func isSecretName(k string) bool {
-	if !secretName.MatchString(k) {
-		return false
+	up := strings.ToUpper(k)
+	for _, p := range []string{"VITE_", "REACT_APP_", "NEXT_PUBLIC_"} {
+		up = strings.TrimPrefix(up, p)
+	}
+	if knownSecretNames[up] {
+		return true
 	}
 	// Names like API_KEY_FILE or TOKEN_URL point at secrets, they are not
 	// secrets themselves.
-	return !secretNameAllow.MatchString(k)
+	if secretNameAllow().MatchString(up) {
+		return false
+	}
+	if strings.Contains(up, "PASSWORD") || strings.Contains(up, "PASSWD") || strings.Contains(up, "SECRET") || strings.Contains(up, "PRIVATE_KEY") || strings.Contains(up, "API_KEY") || strings.Contains(up, "APIKEY") {
+		return true
+	}
+	return secretName().MatchString(up)
 }
 
 func isPipefailShell(args []string) bool {
@@ -585,7 +615,7 @@ func positional(args []string, flagsWithValue ...string) []string {
 	return out
 }
 
-var versionedRPM = regexp.MustCompile(`-[0-9]`)
+var versionedRPM = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-[0-9]`) })
 
 func unpinned(p pkgInstall) []string {
 	var out []string
@@ -603,7 +633,7 @@ func unpinned(p pkgInstall) []string {
 		case "apk":
 			pinned = strings.ContainsAny(pkg, "=~<>")
 		case "yum", "zypper":
-			pinned = versionedRPM.MatchString(pkg) || strings.ContainsAny(pkg, "=<>")
+			pinned = versionedRPM().MatchString(pkg) || strings.ContainsAny(pkg, "=<>")
 		case "pip":
 			pinned = strings.Contains(pkg, "==") || strings.Contains(pkg, "~=") || strings.Contains(pkg, ">=") ||
 				strings.Contains(pkg, "<=") || strings.Contains(pkg, " @ ") || strings.Contains(pkg, "@")
@@ -988,14 +1018,14 @@ func (l *linter) finalBaseMinimal() bool {
 	return *l.minimal
 }
 
-var setuidMode = regexp.MustCompile(`^[0-7]?[2467][0-7]{3}$`)
+var setuidMode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-7]?[2467][0-7]{3}$`) })
 
 func (l *linter) chmod(in *dockerfile.Instruction, args []string) {
 	for _, a := range args {
 		switch {
 		case a == "777" || a == "0777" || a == "a+rwx" || a == "ugo+rwx" || a == "o+w" || a == "a+w" || strings.HasSuffix(a, "777") && len(a) == 4 && a[0] >= '0' && a[0] <= '7':
 			l.fail(ruleDockerfileDangerousFS, in, "grant the least access needed (e.g. chmod 755 or chown to the runtime UID)", "chmod %s makes files world-writable", a)
-		case strings.Contains(a, "+s") || strings.Contains(a, "u+s") || strings.Contains(a, "g+s") || (len(a) == 4 && setuidMode.MatchString(a) && (a[0] == '2' || a[0] == '4' || a[0] == '6')):
+		case strings.Contains(a, "+s") || strings.Contains(a, "u+s") || strings.Contains(a, "g+s") || (len(a) == 4 && setuidMode().MatchString(a) && (a[0] == '2' || a[0] == '4' || a[0] == '6')):
 			l.fail(ruleDockerfileDangerousFS, in, "", "chmod %s sets a setuid/setgid bit", a)
 		}
 	}
