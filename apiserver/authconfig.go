@@ -3,7 +3,9 @@ package apiserver
 import (
 	"encoding/json"
 	"fmt"
+	"path"
 	"regexp"
+	"time"
 
 	"github.com/kubeharden/kubeharden/internal/decode"
 )
@@ -48,16 +50,28 @@ type AuthorizerEntry struct {
 // WebhookAuthorizer holds the webhook settings the checks look at; the
 // rest is kept for strict decoding.
 type WebhookAuthorizer struct {
-	AuthorizedTTL                            string            `json:"authorizedTTL,omitempty"`
-	UnauthorizedTTL                          string            `json:"unauthorizedTTL,omitempty"`
-	CacheAuthorizedRequests                  *bool             `json:"cacheAuthorizedRequests,omitempty"`
-	CacheUnauthorizedRequests                *bool             `json:"cacheUnauthorizedRequests,omitempty"`
-	Timeout                                  string            `json:"timeout,omitempty"`
-	SubjectAccessReviewVersion               string            `json:"subjectAccessReviewVersion,omitempty"`
-	MatchConditionSubjectAccessReviewVersion string            `json:"matchConditionSubjectAccessReviewVersion,omitempty"`
-	FailurePolicy                            string            `json:"failurePolicy,omitempty"`
-	ConnectionInfo                           json.RawMessage   `json:"connectionInfo,omitempty"`
-	MatchConditions                          []json.RawMessage `json:"matchConditions,omitempty"`
+	AuthorizedTTL                            string           `json:"authorizedTTL,omitempty"`
+	UnauthorizedTTL                          string           `json:"unauthorizedTTL,omitempty"`
+	CacheAuthorizedRequests                  *bool            `json:"cacheAuthorizedRequests,omitempty"`
+	CacheUnauthorizedRequests                *bool            `json:"cacheUnauthorizedRequests,omitempty"`
+	Timeout                                  string           `json:"timeout,omitempty"`
+	SubjectAccessReviewVersion               string           `json:"subjectAccessReviewVersion,omitempty"`
+	MatchConditionSubjectAccessReviewVersion string           `json:"matchConditionSubjectAccessReviewVersion,omitempty"`
+	FailurePolicy                            string           `json:"failurePolicy,omitempty"`
+	ConnectionInfo                           ConnectionInfo   `json:"connectionInfo"`
+	MatchConditions                          []MatchCondition `json:"matchConditions,omitempty"`
+}
+
+// ConnectionInfo says how the API server reaches an authorization webhook.
+type ConnectionInfo struct {
+	Type           string  `json:"type"`
+	KubeConfigFile *string `json:"kubeConfigFile,omitempty"`
+}
+
+// MatchCondition is a CEL expression selecting requests for the webhook
+// (compiled by the server; not compiled here).
+type MatchCondition struct {
+	Expression string `json:"expression"`
 }
 
 func isStructuredConfig(m decode.Meta, kind string) bool {
@@ -120,6 +134,7 @@ func (c *AuthorizationConfiguration) Validate() []ConfigProblem {
 		case "Node", "RBAC", "ABAC", "AlwaysAllow", "AlwaysDeny":
 			if types[a.Type] {
 				ps = append(ps, ConfigProblem{p + ".type", fmt.Sprintf("authorizer type %q may appear only once", a.Type)})
+				continue
 			}
 			if a.Webhook != nil {
 				ps = append(ps, ConfigProblem{p + ".webhook", "webhook is allowed only for type Webhook"})
@@ -128,14 +143,14 @@ func (c *AuthorizationConfiguration) Validate() []ConfigProblem {
 			if a.Webhook == nil {
 				ps = append(ps, ConfigProblem{p + ".webhook", "webhook is required for type Webhook"})
 			} else {
-				switch a.Webhook.FailurePolicy {
-				case "NoOpinion", "Deny":
-				default:
-					ps = append(ps, ConfigProblem{p + ".webhook.failurePolicy", fmt.Sprintf("failurePolicy %q is not NoOpinion or Deny", a.Webhook.FailurePolicy)})
-				}
+				ps = append(ps, a.Webhook.validate(p+".webhook")...)
 			}
+		case "":
+			ps = append(ps, ConfigProblem{p + ".type", "type is required"})
+			continue
 		default:
 			ps = append(ps, ConfigProblem{p + ".type", fmt.Sprintf("unknown authorizer type %q", a.Type)})
+			continue
 		}
 		types[a.Type] = true
 		switch {
@@ -158,4 +173,75 @@ func (c *AuthorizationConfiguration) Types() []string {
 		out[i] = a.Type
 	}
 	return out
+}
+
+// validate applies the server's webhook checks (ValidateWebhookConfiguration)
+// except compiling the CEL match conditions and statting kubeConfigFile,
+// which need the server's environment.
+func (w *WebhookAuthorizer) validate(p string) []ConfigProblem {
+	var ps []ConfigProblem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, ConfigProblem{Path: p + "." + field, Message: fmt.Sprintf(format, args...)})
+	}
+	if w.Timeout == "" {
+		add("timeout", "timeout is required")
+	} else if d, err := time.ParseDuration(w.Timeout); err != nil || d <= 0 || d > 30*time.Second {
+		add("timeout", "timeout %q must be > 0s and <= 30s", w.Timeout)
+	}
+	for _, ttl := range [...]struct{ field, v string }{{"authorizedTTL", w.AuthorizedTTL}, {"unauthorizedTTL", w.UnauthorizedTTL}} {
+		field, v := ttl.field, ttl.v
+		if v == "" {
+			continue // defaulted to 5m and 30s
+		}
+		if d, err := time.ParseDuration(v); err != nil || d < 0 {
+			add(field, "%s %q must be > 0s", field, v)
+		}
+	}
+	switch w.SubjectAccessReviewVersion {
+	case "v1", "v1beta1":
+	case "":
+		add("subjectAccessReviewVersion", "subjectAccessReviewVersion is required")
+	default:
+		add("subjectAccessReviewVersion", "subjectAccessReviewVersion %q is not v1 or v1beta1", w.SubjectAccessReviewVersion)
+	}
+	switch w.MatchConditionSubjectAccessReviewVersion {
+	case "v1":
+	case "":
+		if len(w.MatchConditions) > 0 {
+			add("matchConditionSubjectAccessReviewVersion", "matchConditionSubjectAccessReviewVersion is required when matchConditions are set")
+		}
+	default:
+		add("matchConditionSubjectAccessReviewVersion", "matchConditionSubjectAccessReviewVersion %q is not v1", w.MatchConditionSubjectAccessReviewVersion)
+	}
+	switch w.FailurePolicy {
+	case "NoOpinion", "Deny":
+	case "":
+		add("failurePolicy", "failurePolicy is required")
+	default:
+		add("failurePolicy", "failurePolicy %q is not NoOpinion or Deny", w.FailurePolicy)
+	}
+	ci := w.ConnectionInfo
+	switch ci.Type {
+	case "InClusterConfig":
+		if ci.KubeConfigFile != nil {
+			add("connectionInfo.kubeConfigFile", "kubeConfigFile can only be set when type is KubeConfigFile")
+		}
+	case "KubeConfigFile":
+		switch {
+		case ci.KubeConfigFile == nil || *ci.KubeConfigFile == "":
+			add("connectionInfo.kubeConfigFile", "kubeConfigFile is required")
+		case !path.IsAbs(*ci.KubeConfigFile):
+			add("connectionInfo.kubeConfigFile", "kubeConfigFile %q must be an absolute path", *ci.KubeConfigFile)
+		}
+	case "":
+		add("connectionInfo.type", "connectionInfo.type is required")
+	default:
+		add("connectionInfo.type", "connectionInfo.type %q is not InClusterConfig or KubeConfigFile", ci.Type)
+	}
+	for i, mc := range w.MatchConditions {
+		if mc.Expression == "" {
+			add(fmt.Sprintf("matchConditions[%d].expression", i), "expression is required")
+		}
+	}
+	return ps
 }

@@ -153,7 +153,7 @@ func TestScenarioStructuredAuthorization(t *testing.T) {
 - {type: RBAC, name: rbac}
 - {type: AlwaysAllow, name: fallback}
 `,
-		"etc/kubernetes/invalid.yaml": authzHeader + "authorizers:\n- {type: RBAC, name: rbac}\n- {type: RBAC, name: Bad_Name}\n- {type: Webhook, name: w}\n",
+		"etc/kubernetes/invalid.yaml": authzHeader + "authorizers:\n- {type: RBAC, name: rbac}\n- {type: RBAC, name: dup}\n- {type: Node, name: Bad_Name}\n- {type: Webhook, name: w}\n",
 	}
 	r := scanOne(t, APIServer, files, "--authorization-config=/etc/kubernetes/good.yaml")
 	for _, n := range []string{"AuthorizationNotAlwaysAllow", "AuthorizationNode", "AuthorizationRBAC"} {
