@@ -109,3 +109,29 @@ func ExampleGateTrivy() {
 	// image/Vulnerability CVE-2024-1 (CRITICAL) in openssl 3.0.1
 	// image/TrivyAllowlistExpired the exception for CVE-2024-1 expired on 2026-01-01T00:00:00Z
 }
+
+func ExampleParseSums() {
+	changelog := "# v1.34.7\n\n## Downloads for v1.34.7\n\n### Client Binaries\n\n" +
+		"filename | sha512 hash\n-------- | -----------\n" +
+		"[kubernetes-client-linux-amd64.tar.gz](https://dl.k8s.io/v1.34.7/kubernetes-client-linux-amd64.tar.gz) | " +
+		"a9de2b5a5b71a5d52b712940a268f643fb57edc25889f4e7fd52b04aadc56c2ae06c2e002c3f40cbb10dc1c4e459dce84f62879f12517c27ec53b4b71b2f871d\n"
+	list, err := image.ParseSums("CHANGELOG-1.34.md", strings.NewReader(changelog))
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range list.Entries {
+		fmt.Println(e.Name, e.Algorithm, e.Release, e.Format, e.Line)
+	}
+	// Output:
+	// kubernetes-client-linux-amd64.tar.gz sha512 v1.34.7 changelog 9
+}
+
+func ExampleDetectDockerfile() {
+	fmt.Println(image.DetectDockerfile("build/Dockerfile.prod", nil))
+	fmt.Println(image.DetectDockerfile("notes.txt", []byte("# syntax=docker/dockerfile:1\nARG V=1\nFROM alpine:3.20\n")))
+	fmt.Println(image.DetectDockerfile("deploy.yaml", []byte("apiVersion: v1\nkind: Pod\n")))
+	// Output:
+	// true
+	// true
+	// false
+}
