@@ -879,7 +879,8 @@ func checkImages(s *scanner, _ *kubeharden.Rule, p *podCtx) {
 		}
 		if ref.mutable() && policy != string(corev1.PullAlways) {
 			pp := c.path + ".imagePullPolicy"
-			s.fail(&ruleImagePullPolicy, fmt.Sprintf("container %s uses the mutable reference %q with imagePullPolicy %s: a node may run a stale or tampered cached image", c, c.image, policy), pp,
+			s.fail(&ruleImagePullPolicy, "container "+c.label+" uses the mutable reference "+strconv.Quote(c.image)+" with imagePullPolicy "+policy+
+				": a node may run a stale or tampered cached image", pp,
 				"set "+pp+": Always, or pin "+fp+" to a digest")
 		}
 	}
