@@ -110,6 +110,19 @@ type decoder struct {
 	p        *Profile
 	features Dialect // dialect-specific features in use
 	extra    []string
+	// Slabs: many small values of one profile share a few allocations.
+	paths   []fpath
+	strSlab []string
+	intSlab []int
+}
+
+// newPath allocates a path element from a slab.
+func (d *decoder) newPath(parent *fpath, key string, idx int) *fpath {
+	if len(d.paths) == cap(d.paths) {
+		d.paths = make([]fpath, 0, 256)
+	}
+	d.paths = append(d.paths, fpath{parent: parent, key: key, idx: idx})
+	return &d.paths[len(d.paths)-1]
 }
 
 func (d *decoder) detect() Dialect {
@@ -175,7 +188,7 @@ func (d *decoder) object(n *jnode, path *fpath, mask Dialect, fields []fieldSpec
 		}
 		f := fields[idx]
 		fm := mask & f.dialects
-		fp := &fpath{parent: path, key: f.name}
+		fp := d.newPath(path, f.name, 0)
 		if fm&DialectOCI == 0 && fm != 0 && m.val.kind != jNull {
 			if fm == DialectContainers {
 				d.features |= DialectContainers
@@ -293,8 +306,20 @@ func (d *decoder) strings(n *jnode, path *fpath, mask Dialect) ([]string, []int)
 		d.invalid(n, path, mask, "got %s, want an array of strings", n.kind)
 		return nil, nil
 	}
-	out := make([]string, 0, len(n.elems))
-	offs := make([]int, 0, len(n.elems))
+	k := len(n.elems)
+	if cap(d.strSlab)-len(d.strSlab) < k {
+		d.strSlab = make([]string, 0, max(k, 1024))
+	}
+	if cap(d.intSlab)-len(d.intSlab) < k {
+		d.intSlab = make([]int, 0, max(k, 1024))
+	}
+	// Carve both results out of the slabs (capped, so appends by a
+	// caller never run into a neighbour).
+	ls, li := len(d.strSlab), len(d.intSlab)
+	out := d.strSlab[ls : ls : ls+k]
+	offs := d.intSlab[li : li : li+k]
+	d.strSlab = d.strSlab[:ls+k]
+	d.intSlab = d.intSlab[:li+k]
 	for i, e := range n.elems {
 		if e.kind == jString {
 			out = append(out, e.str)
@@ -352,7 +377,7 @@ func (d *decoder) top(root *jnode) {
 		case "archMap":
 			p.ArchMap = p.ArchMap[:0]
 			for i, e := range d.array(v, path, mask) {
-				epath := &fpath{parent: path, idx: i}
+				epath := d.newPath(path, "", i)
 				am := ArchMapEntry{off: e.off}
 				if d.isObject(e, epath, mask) {
 					d.object(e, epath, mask, archMapFields, func(name string, v *jnode, path *fpath, mask Dialect) {
@@ -384,7 +409,7 @@ func (d *decoder) top(root *jnode) {
 			elems := d.array(v, path, mask)
 			p.Syscalls = make([]Syscall, 0, len(elems))
 			for i, e := range elems {
-				p.Syscalls = append(p.Syscalls, d.syscall(e, &fpath{parent: path, idx: i}, mask))
+				p.Syscalls = append(p.Syscalls, d.syscall(e, d.newPath(path, "", i), mask))
 			}
 		}
 	})
@@ -425,7 +450,7 @@ func (d *decoder) syscall(n *jnode, path *fpath, mask Dialect) Syscall {
 			elems := d.array(v, path, mask)
 			s.Args = make([]Arg, 0, len(elems))
 			for i, e := range elems {
-				apath := &fpath{parent: path, idx: i}
+				apath := d.newPath(path, "", i)
 				a := Arg{off: e.off}
 				if e.kind == jNull {
 					ps := apath.String()

@@ -461,11 +461,12 @@ func (e *Effective) Decide(name string, arch specs.Arch) Decision {
 	if !SyscallOnArch(name, arch) {
 		return Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
 	}
-	return e.decide(name)
+	return e.decide(name, true)
 }
 
-// decide resolves a syscall known to exist on the architecture.
-func (e *Effective) decide(name string) Decision {
+// decide resolves a syscall known to exist on the architecture; withRules
+// fills Decision.Rules.
+func (e *Effective) decide(name string, withRules bool) Decision {
 	d := Decision{Action: e.DefaultAction, Errno: e.DefaultErrno}
 	decided := false
 	head, ok := e.byName[name]
@@ -474,7 +475,9 @@ func (e *Effective) decide(name string) Decision {
 	}
 	for l := head; l >= 0; l = e.links[l].next {
 		r := &e.Rules[e.links[l].rule]
-		d.Rules = append(d.Rules, r.Index)
+		if withRules {
+			d.Rules = append(d.Rules, r.Index)
+		}
 		if r.Redundant || decided {
 			// Rules after the first unconditional one are dropped.
 			continue
@@ -514,7 +517,7 @@ func (e *Effective) Allowed(arch specs.Arch) (always, some []string) {
 		if _, listed := e.byName[ent.name]; !listed && !allowing(e.DefaultAction) {
 			continue
 		}
-		d := e.decide(ent.name)
+		d := e.decide(ent.name, false)
 		switch {
 		case d.Allows():
 			always = append(always, ent.name)

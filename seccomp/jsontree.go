@@ -113,6 +113,29 @@ type jparser struct {
 	// being parsed collect here and are copied out at exact size.
 	mstack []jmember
 	estack []*jnode
+	// Final member and element lists are carved out of these slabs.
+	mslab []jmember
+	eslab []*jnode
+}
+
+func (p *jparser) members(src []jmember) []jmember {
+	k := len(src)
+	if cap(p.mslab)-len(p.mslab) < k {
+		p.mslab = make([]jmember, 0, max(k, 512))
+	}
+	l := len(p.mslab)
+	p.mslab = append(p.mslab, src...)
+	return p.mslab[l : l+k : l+k]
+}
+
+func (p *jparser) elems(src []*jnode) []*jnode {
+	k := len(src)
+	if cap(p.eslab)-len(p.eslab) < k {
+		p.eslab = make([]*jnode, 0, max(k, 1024))
+	}
+	l := len(p.eslab)
+	p.eslab = append(p.eslab, src...)
+	return p.eslab[l : l+k : l+k]
 }
 
 // node allocates a jnode from a slab, so a profile costs a few
@@ -400,7 +423,7 @@ func (p *jparser) object() (*jnode, error) {
 		case '}':
 			p.pos++
 			p.depth--
-			n.members = append([]jmember(nil), p.mstack[base:]...)
+			n.members = p.members(p.mstack[base:])
 			return n, nil
 		default:
 			return nil, p.errf("expected ',' or '}' in object")
@@ -439,7 +462,7 @@ func (p *jparser) array() (*jnode, error) {
 		case ']':
 			p.pos++
 			p.depth--
-			n.elems = append([]*jnode(nil), p.estack[base:]...)
+			n.elems = p.elems(p.estack[base:])
 			return n, nil
 		default:
 			return nil, p.errf("expected ',' or ']' in array")
