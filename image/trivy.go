@@ -305,6 +305,16 @@ func GateTrivy(source string, data []byte, p TrivyPolicy, now time.Time) (kubeha
 			rep.Findings = append(rep.Findings, f)
 		}
 	}
+	gating := 0
+	for _, f := range rep.Findings {
+		if f.RuleID == ruleVulnerability.ID && !f.Suppressed {
+			gating++
+		}
+	}
+	if gating == 0 {
+		rep.Findings = append(rep.Findings, ruleVulnerability.Pass(fmt.Sprintf("no vulnerability fails the gate (%d found, all below %s, unfixed, ignored or allow-listed)",
+			len(seen), strings.ToUpper(failOn.String())), "Results"))
+	}
 	if len(p.Allow) > 0 && len(expiredReported) == 0 {
 		rep.Findings = append(rep.Findings, ruleTrivyAllowlistExpired.Pass("no allow-list entry that applies has expired", "allow"))
 	}

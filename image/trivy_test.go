@@ -226,3 +226,16 @@ func normalise(in []AllowedVulnerability) []AllowedVulnerability {
 	}
 	return in
 }
+
+func TestGateTrivyCleanPasses(t *testing.T) {
+	rep, err := GateTrivy("t", []byte(`{"SchemaVersion": 2, "Results": [{"Target": "x", "Vulnerabilities": [
+	  {"VulnerabilityID": "CVE-1", "PkgName": "a", "Severity": "LOW"}]}]}`), TrivyPolicy{}, now)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Failed())
+	var passed []string
+	for _, f := range rep.Passed() {
+		passed = append(passed, f.RuleID)
+	}
+	assert.Equal(t, []string{"image/Vulnerability"}, passed)
+	assert.Equal(t, 0, rep.Score)
+}
