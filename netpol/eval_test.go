@@ -254,6 +254,8 @@ func TestSplitExternal(t *testing.T) {
 	assert.Equal(t, netip.MustParseAddr("172.22.0.0"), x.Endpoints[x.Index("172.22.0.0-255.255.255.255[External]")].First)
 	_, err = Matrix(context.Background(), m, MatrixOptions{External: []string{"nope"}})
 	assert.True(t, errors.Is(err, ErrBadCIDR))
+	_, err = Matrix(context.Background(), m, MatrixOptions{MaxClasses: 2})
+	assert.True(t, errors.Is(err, ErrTooManyClasses))
 }
 
 func TestEvalService(t *testing.T) {

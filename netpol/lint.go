@@ -324,7 +324,7 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 			}
 		}
 	}
-	if c.egress && !m.opts.Partial {
+	if c.egress {
 		var noUDP, noTCP []string
 		for _, pod := range selected {
 			if m.effectiveHostNetwork(pod) {

@@ -11,8 +11,14 @@ import (
 	"strings"
 )
 
-// ErrBadCIDR is returned by Matrix for an external CIDR it cannot parse.
-var ErrBadCIDR = errors.New("bad external CIDR")
+// Errors returned by Matrix.
+var (
+	// ErrBadCIDR: an external CIDR cannot be parsed.
+	ErrBadCIDR = errors.New("bad external CIDR")
+	// ErrTooManyClasses: the model has more equivalence classes than
+	// MatrixOptions.MaxClasses.
+	ErrTooManyClasses = errors.New("too many equivalence classes for a matrix")
+)
 
 // MatrixOptions choose what the connectivity matrix covers. The zero value
 // covers every pod of the model and no external address.
@@ -22,7 +28,15 @@ type MatrixOptions struct {
 	// that every ipBlock of the model treats alike, shown as
 	// "a.b.c.d-e.f.g.h[External]" like netpol-analyzer does.
 	External []string
+	// MaxClasses bounds the equivalence classes (the matrix holds
+	// classes² cells); zero means DefaultMaxClasses. Beyond it Matrix
+	// returns ErrTooManyClasses instead of exhausting memory.
+	MaxClasses int
 }
+
+// DefaultMaxClasses is the default MatrixOptions.MaxClasses (about 100 MB
+// of cells).
+const DefaultMaxClasses = 5000
 
 // MatrixEndpoint is a row and column of the matrix.
 type MatrixEndpoint struct {
@@ -88,6 +102,13 @@ func Matrix(ctx context.Context, m *Model, opts MatrixOptions) (*ConnMatrix, err
 	}
 	if err := b.classify(); err != nil {
 		return nil, err
+	}
+	limit := opts.MaxClasses
+	if limit <= 0 {
+		limit = DefaultMaxClasses
+	}
+	if b.x.nclass > limit {
+		return nil, fmt.Errorf("%w: %d classes (limit %d)", ErrTooManyClasses, b.x.nclass, limit)
 	}
 	if err := b.compute(); err != nil {
 		return nil, err

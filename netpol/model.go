@@ -109,7 +109,7 @@ type Service struct {
 type Policy struct {
 	// Raw is the policy as written (after decoding).
 	Raw *networkingv1.NetworkPolicy
-	// Spec is the policy after API-server defaulting: namespace set,
+	// Defaulted is the policy after API-server defaulting: namespace set,
 	// policyTypes filled, port protocols set to TCP.
 	Defaulted *networkingv1.NetworkPolicy
 	Origin    Origin
