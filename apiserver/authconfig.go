@@ -119,6 +119,16 @@ func ParseAuthorizationConfiguration(source string, data []byte) (*Authorization
 	return &c, d, problems, nil
 }
 
+// Validate applies the server's checks of the anonymous block. JWT
+// authenticators are not validated here (their CEL expressions need the
+// server's compiler).
+func (c *AuthenticationConfiguration) Validate() []ConfigProblem {
+	if a := c.Anonymous; a != nil && !a.Enabled && len(a.Conditions) > 0 {
+		return []ConfigProblem{{Path: "anonymous.conditions", Message: "enabled should be set to true when conditions are defined"}}
+	}
+	return nil
+}
+
 var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 // Validate applies the server's structural validation of the chain.

@@ -156,6 +156,7 @@ func (c *evalCtx) checkAnonymous(az authzState) {
 				c.inputError(rf, err)
 			} else {
 				c.fieldProblems(d, problems)
+				c.configProblems(rf, "AuthenticationConfiguration", cfg.Validate(), d)
 				if a := cfg.Anonymous; a != nil {
 					if c.f.Has("anonymous-auth") {
 						o, _ := c.f.Last("anonymous-auth")

@@ -234,6 +234,9 @@ func scanAuthentication(d *decode.Document) kubeharden.Report {
 		return errReport(d, "AuthenticationConfiguration", err)
 	}
 	fs := decode.ProblemFindings("apiserver", d, problems)
+	for _, p := range c.Validate() {
+		fs = append(fs, RuleConfigInvalid.Fail(p.Error(), p.Path))
+	}
 	r := cisRule("AnonymousAuth")
 	switch a := c.Anonymous; {
 	case a == nil:

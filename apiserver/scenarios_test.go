@@ -103,11 +103,12 @@ const authnHeader = "apiVersion: apiserver.config.k8s.io/v1\nkind: Authenticatio
 
 func TestScenarioStructuredAuthentication(t *testing.T) {
 	files := map[string]string{
-		"etc/kubernetes/off.yaml":    authnHeader + "anonymous: {enabled: false}\n",
-		"etc/kubernetes/health.yaml": authnHeader + "anonymous:\n  enabled: true\n  conditions: [{path: /healthz}, {path: /readyz}]\n",
-		"etc/kubernetes/wide.yaml":   authnHeader + "anonymous:\n  enabled: true\n  conditions: [{path: /healthz}, {path: /api}]\n",
-		"etc/kubernetes/on.yaml":     authnHeader + "anonymous: {enabled: true}\n",
-		"etc/kubernetes/jwt.yaml":    authnHeader + "jwt: []\n",
+		"etc/kubernetes/off.yaml":     authnHeader + "anonymous: {enabled: false}\n",
+		"etc/kubernetes/health.yaml":  authnHeader + "anonymous:\n  enabled: true\n  conditions: [{path: /healthz}, {path: /readyz}]\n",
+		"etc/kubernetes/wide.yaml":    authnHeader + "anonymous:\n  enabled: true\n  conditions: [{path: /healthz}, {path: /api}]\n",
+		"etc/kubernetes/on.yaml":      authnHeader + "anonymous: {enabled: true}\n",
+		"etc/kubernetes/jwt.yaml":     authnHeader + "jwt: []\n",
+		"etc/kubernetes/invalid.yaml": authnHeader + "anonymous:\n  enabled: false\n  conditions: [{path: /healthz}]\n",
 	}
 	cases := []struct {
 		name  string
@@ -122,6 +123,7 @@ func TestScenarioStructuredAuthentication(t *testing.T) {
 		{"file wins over the flag (and the pair is invalid)", []string{"--authentication-config=/etc/kubernetes/off.yaml", "--anonymous-auth=true"}, true, "InvalidCommandLine"},
 		{"no anonymous block: the flag decides", []string{"--authentication-config=/etc/kubernetes/jwt.yaml", "--anonymous-auth=false"}, true, ""},
 		{"no anonymous block, default true", []string{"--authentication-config=/etc/kubernetes/jwt.yaml"}, false, ""},
+		{"conditions need enabled: true", []string{"--authentication-config=/etc/kubernetes/invalid.yaml"}, true, "ConfigInvalid"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
