@@ -73,6 +73,10 @@ func TestCorpus(t *testing.T) {
 				got := corpusWant{r.Score, len(always), len(some)}
 				assert.Equal(t, g.want[i], got, "%s", rt)
 				for _, f := range r.Findings {
+					// Every corpus name resolves in libseccomp's table
+					// (reference §3): no typos.
+					assert.NotEqual(t, RuleUnknownSyscall.ID, f.RuleID)
+					assert.NotEqual(t, RuleTypoFailsOpen.ID, f.RuleID)
 					assert.Equal(t, g.file, f.Position.File, f.RuleID)
 					if !f.Passed && f.Position.Exact {
 						assert.Positive(t, f.Position.Line, f.RuleID)
