@@ -270,3 +270,23 @@ func TestWriteKubeBenchJSON(t *testing.T) {
 	assert.NotContains(t, buf.String(), "kubelet")
 	assert.Contains(t, buf.String(), `"Totals":{"total_pass":0,"total_fail":0,"total_warn":0,"total_info":1}`)
 }
+
+// TestFindingsArePositioned: every finding of a manifest-based report
+// points at a line of the manifest or of the referenced file, so a user
+// can jump to what to change.
+func TestFindingsArePositioned(t *testing.T) {
+	for _, layout := range []string{"hardened", "insecure"} {
+		for _, r := range assessLayout(t, layout, NodeOptions{}) {
+			if r.Kind != "Pod" {
+				continue
+			}
+			for _, f := range r.Findings {
+				if c, ok := cisByRule(f.RuleID); ok && strings.HasPrefix(c.ID, "1.1.") {
+					assert.NotEmpty(t, f.Position.File, "file checks name the file: %s", f.RuleID)
+					continue
+				}
+				assert.True(t, f.Position.IsValid(), "%s %s: %s has no position", layout, f.RuleID, f.Message)
+			}
+		}
+	}
+}
