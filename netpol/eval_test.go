@@ -305,3 +305,22 @@ spec:
 	_, err = EvalService(m, "a/web", "a/none", "80/TCP")
 	assert.True(t, errors.Is(err, ErrBadQuery))
 }
+
+func TestIsolationReport(t *testing.T) {
+	m := evalModel(t, policyHead+"metadata: {name: deny, namespace: a}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n---\n"+
+		policyHead+"metadata: {name: eg, namespace: a}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{port: 53, protocol: UDP}]}]}\n---\n"+
+		policyHead+"metadata: {name: web, namespace: b}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{}]}\n", Options{})
+	r := m.Isolation()
+	byPod := map[string]PodIsolation{}
+	for _, p := range r.Pods {
+		byPod[p.Pod] = p
+	}
+	assert.Equal(t, PodIsolation{Pod: "a/web", IngressIsolated: true, EgressIsolated: true, IngressPolicies: []string{"a/deny"}, EgressPolicies: []string{"a/eg"}}, byPod["a/web"])
+	assert.Equal(t, PodIsolation{Pod: "a/node-agent", HostNetwork: true}, byPod["a/node-agent"])
+	assert.Equal(t, PodIsolation{Pod: "b/cli", IngressIsolated: true, IngressPolicies: []string{"b/web"}}, byPod["b/cli"])
+	assert.Equal(t, []NamespaceIsolation{
+		{Namespace: "a", Pods: 3, DefaultDenyIngress: true, DefaultDenyEgress: true, DenyAllIngress: true, IngressPolicies: []string{"a/deny"}, EgressPolicies: []string{"a/eg"}},
+		{Namespace: "b", Pods: 1},
+	}, r.Namespaces)
+	assert.Equal(t, []NamespaceIsolation{{Namespace: "b", Pods: 1}}, r.WithoutDefaultDeny())
+}

@@ -32,6 +32,10 @@ type MatrixOptions struct {
 	// classes² cells); zero means DefaultMaxClasses. Beyond it Matrix
 	// returns ErrTooManyClasses instead of exhausting memory.
 	MaxClasses int
+	// ByWorkload keeps one representative pod per owner workload and names
+	// it "ns/name[Kind]" (Pod.Workload), as netpol-analyzer reports; pods
+	// of a Deployment's ReplicaSet are then one row.
+	ByWorkload bool
 }
 
 // DefaultMaxClasses is the default MatrixOptions.MaxClasses (about 100 MB
@@ -192,8 +196,17 @@ func (b *matrixBuilder) collect(opts MatrixOptions) error {
 	slices.Sort(b.names)
 
 	x := &ConnMatrix{}
+	seenWL := map[string]bool{}
 	for _, p := range b.m.Pods {
-		x.Endpoints = append(x.Endpoints, MatrixEndpoint{Name: p.ID(), Pod: p})
+		name := p.ID()
+		if opts.ByWorkload {
+			name = p.Workload()
+			if seenWL[name] {
+				continue
+			}
+			seenWL[name] = true
+		}
+		x.Endpoints = append(x.Endpoints, MatrixEndpoint{Name: name, Pod: p})
 	}
 	slices.SortStableFunc(x.Endpoints, func(a, c MatrixEndpoint) int { return strings.Compare(a.Name, c.Name) })
 	for _, s := range opts.External {

@@ -22,6 +22,7 @@ func TestMatrixAgreesWithAllowed(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(7, 11))
 	ctx := context.Background()
+	var nAllowed, nDenied, nPartial int
 	for mi := range models {
 		g := generate(r)
 		var pods []*netpol.Pod
@@ -47,6 +48,14 @@ func TestMatrixAgreesWithAllowed(t *testing.T) {
 					continue
 				}
 				cs := x.Conns(i, j)
+				switch {
+				case cs.IsAll():
+					nAllowed++
+				case cs.IsEmpty():
+					nDenied++
+				default:
+					nPartial++
+				}
 				for _, ea := range endpointsOf(a) {
 					for _, eb := range endpointsOf(b) {
 						for _, port := range probes {
@@ -62,6 +71,10 @@ func TestMatrixAgreesWithAllowed(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("cells: %d all, %d none, %d partial", nAllowed, nDenied, nPartial)
+	require.Positive(t, nAllowed)
+	require.Positive(t, nDenied)
+	require.Positive(t, nPartial)
 }
 
 func endpointsOf(e netpol.MatrixEndpoint) []netpol.Endpoint {

@@ -21,25 +21,9 @@ import (
 // npaLines renders the matrix as netpol-analyzer's connlist text: pods
 // grouped by owner workload, no self pairs, external ranges as they are.
 func npaLines(x *ConnMatrix) []string {
-	name := func(e MatrixEndpoint) string {
-		if e.Pod != nil {
-			return e.Pod.Workload()
-		}
-		return e.Name
-	}
-	seen := map[string]bool{}
 	var out []string
 	for _, c := range x.Connections() {
-		i, j := x.Index(c.Src), x.Index(c.Dst)
-		s, d := name(x.Endpoints[i]), name(x.Endpoints[j])
-		if s == d {
-			continue
-		}
-		l := s + " => " + d + " : " + c.Conn
-		if !seen[l] {
-			seen[l] = true
-			out = append(out, l)
-		}
+		out = append(out, c.Src+" => "+c.Dst+" : "+c.Conn)
 	}
 	slices.Sort(out)
 	return out
@@ -81,7 +65,7 @@ func TestNetpolAnalyzerConnlist(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c, func(t *testing.T) {
 			m, _ := loadDir(t, Options{IPBlockIgnoresPodIPs: true, HostNetworkAsPod: true}, filepath.Join(dir, c, "input"))
-			x, err := Matrix(context.Background(), m, MatrixOptions{External: []string{"0.0.0.0/0"}})
+			x, err := Matrix(context.Background(), m, MatrixOptions{External: []string{"0.0.0.0/0"}, ByWorkload: true})
 			require.NoError(t, err)
 			want := readLines(t, filepath.Join(dir, c, "expected", c+"_connlist_output.txt"))
 			got := npaLines(x)
@@ -237,7 +221,7 @@ func TestNetpolAnalyzerDiff(t *testing.T) {
 	}
 	conns := func(t *testing.T, c string) []string {
 		m, _ := loadDir(t, Options{IPBlockIgnoresPodIPs: true, HostNetworkAsPod: true}, filepath.Join(dir, c, "input"))
-		x, err := Matrix(context.Background(), m, MatrixOptions{External: []string{"0.0.0.0/0"}})
+		x, err := Matrix(context.Background(), m, MatrixOptions{External: []string{"0.0.0.0/0"}, ByWorkload: true})
 		require.NoError(t, err)
 		return npaLines(x)
 	}
