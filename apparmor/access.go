@@ -37,9 +37,35 @@ type profileView struct {
 }
 
 type fileRule struct {
-	r    *Rule
-	pats []string
-	bare bool // `file,` or `all,`
+	r     *Rule
+	pats  []string
+	bare  bool           // `file,` or `all,`
+	globs []compiledGlob // compiled pats, built on first use
+}
+
+type compiledGlob struct {
+	prefix string
+	plain  bool // no special characters: prefix is the whole pattern
+	atoms  []atom
+}
+
+func compileGlob(p string) compiledGlob {
+	pre := literalPrefix(p)
+	if pre == p {
+		return compiledGlob{prefix: p, plain: true}
+	}
+	return compiledGlob{prefix: pre, atoms: globAtoms(p)}
+}
+
+// matches reports whether the glob matches a plain path.
+func (g *compiledGlob) matches(path string, pathAtoms func() []atom) bool {
+	if !strings.HasPrefix(path, g.prefix) {
+		return false
+	}
+	if g.plain {
+		return path == g.prefix
+	}
+	return atomsOverlap(g.atoms, pathAtoms())
 }
 
 const (
@@ -167,15 +193,29 @@ func permHas(r *Rule, perm byte) bool {
 // rules count as allowing (the task may own the file).
 func (v *profileView) fileAllowed(path string, perm byte) (*Rule, bool) {
 	var allow *Rule
-	for _, fr := range v.files {
+	var pathAtoms []atom
+	lazyAtoms := func() []atom {
+		if pathAtoms == nil {
+			pathAtoms = globAtoms(escapeGlob(path))
+		}
+		return pathAtoms
+	}
+	for k := range v.files {
+		fr := &v.files[k]
 		r := fr.r
 		hit := fr.bare
 		if !hit {
 			if !permHas(r, perm) {
 				continue
 			}
-			for _, pat := range fr.pats {
-				if matchAARE(pat, path) {
+			if fr.globs == nil {
+				fr.globs = make([]compiledGlob, len(fr.pats))
+				for i, p := range fr.pats {
+					fr.globs[i] = compileGlob(p)
+				}
+			}
+			for i := range fr.globs {
+				if fr.globs[i].matches(path, lazyAtoms) {
 					hit = true
 					break
 				}

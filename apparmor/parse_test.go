@@ -2,9 +2,11 @@ package apparmor
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
@@ -308,7 +310,26 @@ func TestHostileInput(t *testing.T) {
 	_, err = Parse("utf8", []byte("profile \xff\xfe {\n  /\xff r,\n}\n"), nil)
 	assert.NoError(t, err) // apparmor_parser works on bytes
 	vars := "@{A}={a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}\n@{B}=@{A}@{A}@{A}@{A}\nprofile t {\n  /@{B}@{B} px,\n  /@{B}@{B}x ix,\n}\n"
-	_, _ = Parse("vars", []byte(vars), nil) // must finish quickly
+	start := time.Now()
+	_, err = Parse("vars", []byte(vars), nil)
+	assert.NoError(t, err) // the two rules expand to distinct plain paths
+	t.Logf("parse: %v", time.Since(start))
+	_, err = Scan("vars", []byte(vars), Options{})
+	t.Logf("parse+scan: %v", time.Since(start))
+	assert.NoError(t, err)
+	assert.Less(t, time.Since(start), 5*time.Second, "expansion budgets keep this bounded")
+	// Many rules with many alternatives: bounded too.
+	var b strings.Builder
+	b.WriteString("profile t {\n")
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "  /{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}/%d/** rwm,\n", i)
+	}
+	b.WriteString("}\n")
+	start = time.Now()
+	_, err = Scan("many", []byte(b.String()), Options{})
+	assert.NoError(t, err)
+	t.Logf("many: %v", time.Since(start))
+	assert.Less(t, time.Since(start), 20*time.Second)
 }
 
 // TestReferenceTable encodes apparmor.md's table of what apparmor_parser

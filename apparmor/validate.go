@@ -871,7 +871,11 @@ func globsOverlap(x, y string) bool {
 	if px == x && py == y {
 		return x == y
 	}
-	a, b := globAtoms(x), globAtoms(y)
+	return atomsOverlap(globAtoms(x), globAtoms(y))
+}
+
+// atomsOverlap reports whether two compiled globs match a common string.
+func atomsOverlap(a, b []atom) bool {
 	w := len(b) + 1
 	seen := make([]bool, (len(a)+1)*w)
 	var rec func(i, j int) bool
