@@ -324,3 +324,15 @@ func TestIsolationReport(t *testing.T) {
 	}, r.Namespaces)
 	assert.Equal(t, []NamespaceIsolation{{Namespace: "b", Pods: 1}}, r.WithoutDefaultDeny())
 }
+
+func TestLoadBadDocumentKeepsTheRest(t *testing.T) {
+	in := "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: a}\nspec:\n  podSelector: 5\n---\n" + evalBase
+	m, errs := Load(context.Background(), Input{Source: "bad.yaml", Data: []byte(in)})
+	require.Len(t, errs, 1)
+	assert.Equal(t, "bad.yaml", errs[0].Source)
+	assert.Equal(t, 0, errs[0].Document)
+	assert.Equal(t, 5, errs[0].Line)
+	assert.Contains(t, errs[0].Error(), "podSelector")
+	assert.Len(t, m.Pods, 4)
+	assert.Empty(t, m.Policies)
+}
