@@ -1,6 +1,7 @@
 package apiserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
@@ -285,6 +286,12 @@ func (c *evalCtx) checkAuditLog() {
 		desc += " (standard output)"
 	}
 	c.emit(cisRule("AuditLogPath"), v != "", desc+note, "--audit-log-path", o, c.addFix("audit-log-path", "/var/log/kubernetes/audit/audit.log"))
+	if v != "" && v != "-" && c.cp.Pod != nil && path.IsAbs(v) {
+		if _, ok := c.cp.mountedPath(v); !ok {
+			c.emit(RuleFileNotMounted, false, fmt.Sprintf("--audit-log-path=%s is not under any hostPath volumeMount: the log is written inside the container and lost with it", v), "--audit-log-path", o,
+				fmt.Sprintf("mount %s from the host", path.Dir(v)))
+		}
+	}
 	sentinel := ": 0 is the log library's sentinel (no removal by age or count, rotation at 100 MB), so retention is unbounded rather than short, but CIS asks for an explicit value"
 	c.checkIntGTE(cisRule("AuditLogMaxAge"), "audit-log-maxage", 0, 30, sentinel)
 	c.checkIntGTE(cisRule("AuditLogMaxBackup"), "audit-log-maxbackup", 0, 10, sentinel)
@@ -447,6 +454,14 @@ func (c *evalCtx) checkImagePolicy(adm *AdmissionSet, ac *admissionCfg) {
 		c.emit(RuleConfigInvalid, false, fmt.Sprintf("ImagePolicyWebhook configuration %s: %s", src, p.Error()), "--admission-control-config-file", &ac.rf.occ, "")
 	}
 	c.emit(RuleImagePolicyFailOpen, !ip.DefaultAllow, fmt.Sprintf("imagePolicy.defaultAllow is %v in %s", ip.DefaultAllow, src), "--admission-control-config-file", &ac.rf.occ, "")
+	if ip.KubeConfigFile != "" && path.IsAbs(ip.KubeConfigFile) && c.opts.FS != nil {
+		if data, err := ac.read(ip.KubeConfigFile); err != nil {
+			c.emit(RuleConfigUnreadable, false, fmt.Sprintf("ImagePolicyWebhook kubeConfigFile %s: %v", ip.KubeConfigFile, err), "--admission-control-config-file", &ac.rf.occ, "")
+		} else {
+			ok, msg := webhookBackendSecure(ip.KubeConfigFile, data)
+			c.emit(RuleImagePolicyInsecureBackend, ok, msg, "--admission-control-config-file", &ac.rf.occ, "")
+		}
+	}
 	if ip.AllowTTL >= 600 {
 		c.emit(RuleImagePolicySlowRevocation, false, fmt.Sprintf("imagePolicy.allowTTL is %d seconds in %s", ip.AllowTTL, src), "--admission-control-config-file", &ac.rf.occ, "")
 	}
@@ -644,4 +659,41 @@ func auditCoverage(p *audit.Policy) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// webhookBackendSecure reads a webhook kubeconfig: every cluster server
+// must be https and TLS verification must stay on.
+func webhookBackendSecure(file string, data []byte) (bool, string) {
+	d, err := singleDoc(file, data)
+	if err != nil {
+		return false, fmt.Sprintf("the kubeconfig %s does not decode: %v", file, err)
+	}
+	var kc struct {
+		Clusters []struct {
+			Name    string `json:"name"`
+			Cluster struct {
+				Server                string `json:"server"`
+				InsecureSkipTLSVerify bool   `json:"insecure-skip-tls-verify"`
+			} `json:"cluster"`
+		} `json:"clusters"`
+	}
+	if err := json.Unmarshal(d.JSON, &kc); err != nil {
+		return false, fmt.Sprintf("the kubeconfig %s does not decode: %v", file, err)
+	}
+	if len(kc.Clusters) == 0 {
+		return false, fmt.Sprintf("the kubeconfig %s names no cluster (backend)", file)
+	}
+	var bad []string
+	for _, cl := range kc.Clusters {
+		if !strings.HasPrefix(cl.Cluster.Server, "https://") {
+			bad = append(bad, fmt.Sprintf("server %q is not https", cl.Cluster.Server))
+		}
+		if cl.Cluster.InsecureSkipTLSVerify {
+			bad = append(bad, fmt.Sprintf("cluster %q sets insecure-skip-tls-verify", cl.Name))
+		}
+	}
+	if len(bad) > 0 {
+		return false, fmt.Sprintf("image policy backend in %s: %s", file, strings.Join(bad, "; "))
+	}
+	return true, fmt.Sprintf("image policy backend in %s is reached over verified https", file)
 }

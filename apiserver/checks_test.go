@@ -47,6 +47,7 @@ var checkFiles = map[string]string{
 	"etc/kubernetes/adm-open.yaml":        "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: ImagePolicyWebhook\n  path: ipw-open.yaml\n",
 	"etc/kubernetes/ipw-open.yaml":        imagePolicyOpen,
 	"etc/kubernetes/audit.yaml":           auditPolicy,
+	"etc/kubernetes/ipw.kubeconfig":       "apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster: {server: \"https://policy.example:8443\", certificate-authority: /ca.crt}\n",
 	"etc/kubernetes/not-a-policy.yaml":    "apiVersion: v1\nkind: ConfigMap\n",
 	"etc/kubernetes/sched-noprof.yaml":    "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nenableProfiling: false\n",
 	"etc/kubernetes/sched-default.yaml":   "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n",

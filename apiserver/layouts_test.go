@@ -120,7 +120,7 @@ func TestInsecureLayout(t *testing.T) {
 	for _, want := range []string{
 		"AuthorizationNotAlwaysAllow", "TokenAuthFile", "AdmissionAlwaysAdmit", "AdmissionServiceAccount",
 		"AdmissionNodeRestriction", "APIServerProfiling", "AuditLogMaxAge", "EncryptionProviders",
-		"EncryptionIdentityFirst", "ImagePolicyFailOpen", "ImagePolicySlowRevocation", "ConfigInvalid",
+		"EncryptionIdentityFirst", "ImagePolicyFailOpen", "ImagePolicySlowRevocation", "ImagePolicyInsecureBackend", "ConfigInvalid",
 		"APIServerCipherSuites", "ServiceAccountExtendTokenExpiration", "ControllerManagerBindAddress",
 		"RotateKubeletServerCertificate", "TerminatedPodGCThreshold", "SchedulerProfiling", "SchedulerIgnoredFlags",
 		"SchedulerBindAddress", "EtcdCertFile", "EtcdPlaintextClientURL", "EtcdClientCertAuth", "EtcdAutoTLS",

@@ -182,6 +182,9 @@ var (
 	RuleImagePolicyFailOpen = rule("ImagePolicyFailOpen", "ImagePolicyWebhook fails open",
 		"defaultAllow: true admits every image whenever the image policy backend is unreachable, returns an error or an undecodable answer.",
 		kubeharden.KindRisk, sevHigh, -10, "set imagePolicy.defaultAllow: false", "CIS 5.5.1")
+	RuleImagePolicyInsecureBackend = rule("ImagePolicyInsecureBackend", "ImagePolicyWebhook backend reached without verified TLS",
+		"The kubeconfig of the image policy backend has a server that is not https, or sets insecure-skip-tls-verify: anyone on the path can answer the admission review.",
+		kubeharden.KindRisk, sevHigh, -10, "use an https server with certificate-authority in the webhook kubeconfig", "CIS 5.5.1")
 	RuleImagePolicySlowRevocation = rule("ImagePolicySlowRevocation", "ImagePolicyWebhook caches approvals for 10 minutes or more",
 		"allowTTL of 600 seconds or more keeps admitting an image for that long after the backend starts denying it.",
 		kubeharden.KindCheck, sevLow, 0, "lower imagePolicy.allowTTL below 600 seconds")
@@ -211,7 +214,7 @@ var (
 var extraRules = []kubeharden.Rule{
 	RuleInvalidCommandLine, RuleConfigInvalid, RuleConfigUnreadable, RuleFileNotMounted,
 	RuleEncryptionIdentityFirst, RuleEncryptionWeakProvider, RuleEncryptionOtherPlaintext,
-	RuleImagePolicyFailOpen, RuleImagePolicySlowRevocation, RuleAdmissionPluginUnconfigured,
+	RuleImagePolicyFailOpen, RuleImagePolicyInsecureBackend, RuleImagePolicySlowRevocation, RuleAdmissionPluginUnconfigured,
 	RuleAnonymousConditions, RuleEtcdPlaintextClientURL, RuleSchedulerConfigProfiling,
 	RuleUnsupportedVersion, RuleSupersededPatch, RuleVersionSkew,
 }
