@@ -485,3 +485,31 @@ spec:
 	assert.False(t, ruleFailed(reps[0], "FileNotMounted"))
 	assert.True(t, verdict(t, reps[0], "EncryptionProviders").Passed)
 }
+
+func TestWebhookBackendSecure(t *testing.T) {
+	for _, tc := range []struct {
+		name, kubeconfig string
+		want             bool
+	}{
+		{"https with CA", "clusters:\n- name: a\n  cluster: {server: \"https://x:8443\", certificate-authority: /ca.crt}\n", true},
+		{"http", "clusters:\n- name: a\n  cluster: {server: \"http://x:8080\"}\n", false},
+		{"skip verify", "clusters:\n- name: a\n  cluster: {server: \"https://x\", insecure-skip-tls-verify: true}\n", false},
+		{"no clusters", "clusters: []\n", false},
+		{"not yaml", "clusters: [\n", false},
+	} {
+		ok, msg := webhookBackendSecure("/k", []byte("apiVersion: v1\nkind: Config\n"+tc.kubeconfig))
+		assert.Equal(t, tc.want, ok, "%s: %s", tc.name, msg)
+	}
+	r := scanOne(t, APIServer, checkFiles, "--enable-admission-plugins=ImagePolicyWebhook", "--admission-control-config-file=/etc/kubernetes/admission.yaml")
+	assert.True(t, verdict(t, r, "ImagePolicyInsecureBackend").Passed)
+}
+
+func TestAuditLogPathMounted(t *testing.T) {
+	r := scanOne(t, APIServer, nil, "--audit-log-path=/var/log/audit.log")
+	assert.True(t, ruleFailed(r, "FileNotMounted"), "/var/log is not mounted in the test manifest")
+	r = scanOne(t, APIServer, nil, "--audit-log-path=/etc/kubernetes/audit.log")
+	assert.False(t, ruleFailed(r, "FileNotMounted"))
+	r = scanOne(t, APIServer, nil, "--audit-log-path=-")
+	assert.True(t, verdict(t, r, "AuditLogPath").Passed, "- writes to standard output")
+	assert.False(t, ruleFailed(r, "FileNotMounted"))
+}
