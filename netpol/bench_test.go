@@ -151,3 +151,17 @@ func BenchmarkMatrix2000Distinct(b *testing.B) {
 	}
 	b.ReportMetric(float64(x.Classes()), "classes")
 }
+
+// BenchmarkLint lints the 2,000-pod cluster.
+func BenchmarkLint(b *testing.B) {
+	m := bigCluster(b, 50, 40, 10)
+	start := processCPU()
+	n := 0
+	for b.Loop() {
+		n = len(netpol.Lint(m))
+	}
+	if cpu := processCPU() - start; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+	b.ReportMetric(float64(n), "reports")
+}

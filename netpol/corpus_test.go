@@ -134,3 +134,22 @@ func TestCornerCases(t *testing.T) {
 		"s16-policytypes-egress-with-ingress-rules": 252, "s17-matchexpressions-notin": 273,
 	}, allowed)
 }
+
+// BenchmarkLoadOnlineBoutique loads netpol-analyzer's onlineboutique input
+// (PodList with 12 pods, NamespaceList, 11 policies).
+func BenchmarkLoadOnlineBoutique(b *testing.B) {
+	dir := testutil.SharedDir(b, "corpus", "netpol", "netpol-analyzer", "onlineboutique", "input")
+	var inputs []Input
+	for _, f := range []string{"pods.yaml", "ns.yaml", "netpols.yaml"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(b, err)
+		inputs = append(inputs, Input{Source: f, Data: data})
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		m, errs := Load(ctx, inputs...)
+		if len(errs) > 0 || len(m.Policies) == 0 {
+			b.Fatal(errs)
+		}
+	}
+}
