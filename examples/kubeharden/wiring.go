@@ -93,6 +93,10 @@ func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 		if d.Item >= 0 {
 			o.item = d.Item
 		}
+		if d.MetaErr != nil && s.compat != "kubesec" {
+			o.errs = append(o.errs, d.MetaErr) // the API server rejects it
+			continue
+		}
 		switch analyzerFor(d) {
 		case "kubelet":
 			reps, err := kubelet.Scan(fr.Source, fr.Raw, kubelet.Options{})

@@ -15,6 +15,11 @@ import (
 // answers as the yaml.v3 lookup.
 type blockIndex struct {
 	nodes []bnode
+	// mayHideDuplicates is set when the text has constructs whose keys
+	// the index does not see or compare exactly: flow mappings, and plain
+	// keys that YAML 1.1 may resolve to something other than a string
+	// (numbers, booleans, null), where distinct spellings can be equal.
+	mayHideDuplicates bool
 }
 
 type bnode struct {
@@ -157,6 +162,9 @@ func buildBlockIndex(raw []byte) *blockIndex {
 			if lastOpen >= 0 && idx.nodes[lastOpen].item {
 				idx.nodes[lastOpen].flow = rest[0] == '{' || rest[0] == '['
 			}
+			if (rest[0] == '{' || rest[0] == '[') && bytes.IndexByte(rest, '{') >= 0 {
+				idx.mayHideDuplicates = true
+			}
 			lastOpen = -1
 			skipAbove = col - 1
 			continue
@@ -183,6 +191,9 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		if len(key) == 2 && key[0] == '<' && key[1] == '<' {
 			return nil
 		}
+		if rest[0] != '"' && rest[0] != '\'' && mayResolveNonString(key) {
+			idx.mayHideDuplicates = true
+		}
 		ks := int32(lineStart + col + keyStart) // quoted keys are stored unquoted
 		idx.nodes = append(idx.nodes, bnode{keyStart: ks, keyEnd: ks + int32(len(key)), parent: top.owner,
 			line: int32(line), col: int32(col + 1)})
@@ -208,6 +219,9 @@ func buildBlockIndex(raw []byte) *blockIndex {
 			return nil
 		}
 		idx.nodes[k].flow = val[0] == '{' || val[0] == '['
+		if idx.nodes[k].flow && bytes.IndexByte(val, '{') >= 0 {
+			idx.mayHideDuplicates = true
+		}
 		skipAbove = col
 	}
 	return idx
@@ -371,4 +385,90 @@ func hasUnusualBreaks(raw []byte) bool {
 		i += 1 + j
 	}
 	return bytes.Contains(raw, []byte("\u0085")) || bytes.Contains(raw, []byte("\u2028")) || bytes.Contains(raw, []byte("\u2029"))
+}
+
+// mayResolveNonString reports whether a plain YAML 1.1 scalar might not be
+// a string: numbers, timestamps, booleans, null (checked generously).
+func mayResolveNonString(k []byte) bool {
+	if len(k) == 0 {
+		return true
+	}
+	switch k[0] {
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '-', '.', '~', '=':
+		return true
+	}
+	if len(k) > 5 {
+		return false
+	}
+	switch string(bytes.ToLower(k)) {
+	case "y", "yes", "n", "no", "true", "false", "on", "off", "null":
+		return true
+	}
+	return false
+}
+
+// duplicateFree reports whether the index proves that no mapping of the
+// document has a duplicate key. False means "not proven": the caller then
+// lets go-yaml's strict decoder decide.
+func (b *blockIndex) duplicateFree(raw []byte) bool {
+	if b.mayHideDuplicates {
+		return false
+	}
+	n := len(b.nodes)
+	// Children of a parent are chained in document order; slot 0 of last
+	// stands for the root container (parent -1).
+	next := make([]int32, n)
+	last := make([]int32, n+1)
+	first := make([]int32, n+1)
+	for i := range last {
+		last[i], first[i] = -1, -1
+	}
+	for i := range b.nodes {
+		nd := &b.nodes[i]
+		next[i] = -1
+		if nd.item {
+			continue
+		}
+		p := nd.parent + 1
+		if last[p] >= 0 {
+			next[last[p]] = int32(i)
+		} else {
+			first[p] = int32(i)
+		}
+		last[p] = int32(i)
+	}
+	var seen map[string]struct{}
+	for p := range first {
+		count := 0
+		for c := first[p]; c >= 0; c = next[c] {
+			count++
+		}
+		if count < 2 {
+			continue
+		}
+		if count <= 16 {
+			for a := first[p]; a >= 0; a = next[a] {
+				ka := raw[b.nodes[a].keyStart:b.nodes[a].keyEnd]
+				for c := next[a]; c >= 0; c = next[c] {
+					if bytes.Equal(ka, raw[b.nodes[c].keyStart:b.nodes[c].keyEnd]) {
+						return false
+					}
+				}
+			}
+			continue
+		}
+		if seen == nil {
+			seen = make(map[string]struct{}, count)
+		} else {
+			clear(seen)
+		}
+		for c := first[p]; c >= 0; c = next[c] {
+			k := string(raw[b.nodes[c].keyStart:b.nodes[c].keyEnd])
+			if _, dup := seen[k]; dup {
+				return false
+			}
+			seen[k] = struct{}{}
+		}
+	}
+	return true
 }

@@ -52,6 +52,7 @@ func checkAgainstTree(t *testing.T, name string, raw []byte) bool {
 	if bi == nil {
 		return false
 	}
+	checkDuplicateClaim(t, bi, raw)
 	p := newPositioner(raw, 1)
 	root, err := p.parse()
 	require.NoError(t, err, name)
@@ -131,4 +132,39 @@ func TestBlockIndexOnCorpus(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("block index answered %d documents, declined %d", answered, declined)
 	assert.Greater(t, answered, 100)
+}
+
+func TestDuplicateFree(t *testing.T) {
+	tests := []struct {
+		in   string
+		free bool
+	}{
+		{"a: 1\nb: 2\nc:\n  a: 3\n", true},
+		{"a: 1\nb: 2\na: 3\n", false},
+		{"x:\n- a: 1\n  a: 2\n", false},
+		{"x:\n- a: 1\n- a: 2\n", true},
+		{"'a': 1\na: 2\n", false},
+		{"x: {a: 1, a: 2}\n", false},     // flow mappings are left to go-yaml
+		{"1: a\n01: b\n", false},         // both are the integer 1
+		{"yes: a\ntrue: b\n", false},     // both are the boolean true
+		{"data:\n" + strings.Repeat("", 0) + manyKeys(40, false), true},
+		{"data:\n" + manyKeys(40, true), false},
+	}
+	for _, tt := range tests {
+		bi := buildBlockIndex([]byte(tt.in))
+		require.NotNil(t, bi, tt.in)
+		assert.Equal(t, tt.free, bi.duplicateFree([]byte(tt.in)), tt.in)
+		checkDuplicateClaim(t, bi, []byte(tt.in))
+	}
+}
+
+func manyKeys(n int, dup bool) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  key%c%c: v\n", 'a'+i%26, 'a'+i/26)
+	}
+	if dup {
+		b.WriteString("  keyaa: again\n")
+	}
+	return b.String()
 }

@@ -292,3 +292,14 @@ func TestTypeErrorInsideSequence(t *testing.T) {
 	assert.Contains(t, err.Error(), "line 11:")
 	assert.Contains(t, err.Error(), "spec.containers[1].stdin")
 }
+
+func TestMetadataWrongTypeKeepsDocument(t *testing.T) {
+	docs, errs := Split([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 1\n  namespace: 2\n---\nkind: Pod\n"), "m.yaml", Options{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 2)
+	require.NotNil(t, docs[0].MetaErr)
+	assert.ErrorIs(t, docs[0].MetaErr, ErrType)
+	assert.Equal(t, 3, docs[0].MetaErr.Line)
+	assert.Equal(t, "ConfigMap", docs[0].Meta.Kind)
+	assert.Nil(t, docs[1].MetaErr)
+}

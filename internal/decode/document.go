@@ -43,6 +43,11 @@ type Document struct {
 	JSON []byte
 	// Meta holds apiVersion, kind and metadata, decoded case-sensitively.
 	Meta Meta
+	// MetaErr is set when apiVersion, kind or metadata has the wrong type
+	// (metadata.name: 1): the API server rejects such an object. Meta then
+	// holds the fields that could be read; Into reports the same error with
+	// its position. Callers that only dispatch on Meta should report it.
+	MetaErr *kubeharden.InputError
 	// Problems are duplicate keys found while converting YAML to JSON;
 	// Into adds unknown and case-variant fields.
 	Problems []FieldProblem
@@ -161,8 +166,23 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 			pos = p
 		}
 		var err error
-		js, err = yaml.YAMLToJSONStrict(raw)
-		if err != nil {
+		var bi *blockIndex
+		if pos == nil {
+			// The position index doubles as a duplicate-key check: when it
+			// proves the document has none, the cheaper non-strict
+			// conversion gives the same JSON.
+			if bi = buildBlockIndex(raw); bi != nil {
+				pos = newPositioner(raw, line)
+				pos.blockOnce.Do(func() { pos.block = bi })
+			}
+		}
+		if bi != nil && bi.duplicateFree(raw) {
+			js, err = yaml.YAMLToJSON(raw)
+			if err != nil {
+				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
+				return
+			}
+		} else if js, err = yaml.YAMLToJSONStrict(raw); err != nil {
 			dups := reDupKey.FindAllStringSubmatch(err.Error(), -1)
 			if len(dups) == 0 {
 				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
@@ -201,10 +221,11 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 	}
 	d := &Document{Source: s.source, Index: idx, Item: -1, Line: line, Raw: raw, JSON: js, Problems: problems, pos: pos}
 	if err := decodeMeta(js, &d.Meta); err != nil {
-		s.fail(idx, line, err)
-		return
+		// Keep the document: a typed decode reports the same problem with
+		// its position, and kubesec-compatible callers still name it.
+		d.MetaErr = d.Error(err, "metadata")
 	}
-	if isList(d.Meta.Kind) {
+	if d.MetaErr == nil && isList(d.Meta.Kind) {
 		var l struct {
 			Items json.RawMessage `json:"items"`
 		}
@@ -249,8 +270,7 @@ func (s *splitter) expandItems(arr []byte, parent *Document, prefix string) {
 			continue
 		}
 		if err := decodeMeta(it, &d.Meta); err != nil {
-			s.fail(parent.Index, d.Position("").Line, fmt.Errorf("item %d: %w", i, err))
-			continue
+			d.MetaErr = d.Error(fmt.Errorf("item %d: %w", i, err), "metadata")
 		}
 		s.docs = append(s.docs, d)
 	}

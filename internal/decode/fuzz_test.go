@@ -1,7 +1,10 @@
 package decode
 
 import (
+	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -46,6 +49,7 @@ func FuzzBlockIndex(f *testing.F) {
 		if bi == nil {
 			return
 		}
+		checkDuplicateClaim(t, bi, data)
 		p := newPositioner(data, 1)
 		root, err := p.parse()
 		if err != nil || root == nil {
@@ -61,4 +65,16 @@ func FuzzBlockIndex(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkDuplicateClaim: when the index proves a document free of duplicate
+// keys, go-yaml's strict decoder must agree.
+func checkDuplicateClaim(t *testing.T, bi *blockIndex, data []byte) {
+	t.Helper()
+	if !bi.duplicateFree(data) {
+		return
+	}
+	if _, err := yaml.YAMLToJSONStrict(data); err != nil && strings.Contains(err.Error(), "already set in map") {
+		t.Fatalf("%q: index claims no duplicate keys, go-yaml says %v", data, err)
+	}
 }
