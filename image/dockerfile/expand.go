@@ -18,10 +18,14 @@ const (
 
 // Expand performs the shell-style variable substitution BuildKit applies
 // to FROM and other instructions: $VAR, ${VAR}, ${VAR:-word}, ${VAR-word},
-// ${VAR:+word}, ${VAR+word}, ${VAR:?msg}, ${VAR?msg}, and the pattern
-// removals ${VAR#p}, ${VAR##p}, ${VAR%p}, ${VAR%%p}. Single quotes are
-// literal; quotes are removed. It returns the result and the names used
-// without a value (their expansion is empty).
+// ${VAR:+word}, ${VAR+word}, ${VAR:?msg}, ${VAR?msg}, the pattern
+// removals ${VAR#p}, ${VAR##p}, ${VAR%p}, ${VAR%%p} and the replacements
+// ${VAR/p/r}, ${VAR//p/r}, with BuildKit's reading of names ($1, $@) and
+// patterns. Single quotes are literal; quotes are removed. It returns the
+// result and the names used without a value (their expansion is empty).
+// The differential fuzzer in the conformance module holds it to BuildKit's
+// shell lexer wherever that lexer accepts the input; where BuildKit
+// reports a bad substitution, Expand still returns a best-effort string.
 func Expand(s string, vars map[string]string, esc byte) (string, []string) {
 	e := expander{vars: vars, esc: esc}
 	out := e.word(s, 0)
