@@ -195,7 +195,21 @@ func TestRuleReferenceUpToDate(t *testing.T) {
 	require.Equal(t, exitClean, code)
 	want, err := os.ReadFile(filepath.Join("..", "..", "docs", "rules.md"))
 	require.NoError(t, err)
-	assert.Equal(t, string(want), out, "docs/rules.md is stale: run go run ./examples/kubeharden rules --format markdown > docs/rules.md")
+	if string(want) != out {
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(out, "\n")
+		for i := 0; i < len(wl) || i < len(gl); i++ {
+			var w, g string
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if w != g {
+				t.Fatalf("docs/rules.md is stale (first difference at line %d: have %q, want %q); regenerate with: go run ./examples/kubeharden rules --format markdown > docs/rules.md", i+1, w, g)
+			}
+		}
+	}
 }
 
 func TestRuleMatches(t *testing.T) {

@@ -144,9 +144,9 @@ func TestDuplicateFree(t *testing.T) {
 		{"x:\n- a: 1\n  a: 2\n", false},
 		{"x:\n- a: 1\n- a: 2\n", true},
 		{"'a': 1\na: 2\n", false},
-		{"x: {a: 1, a: 2}\n", false},     // flow mappings are left to go-yaml
-		{"1: a\n01: b\n", false},         // both are the integer 1
-		{"yes: a\ntrue: b\n", false},     // both are the boolean true
+		{"x: {a: 1, a: 2}\n", false}, // flow mappings are left to go-yaml
+		{"1: a\n01: b\n", false},     // both are the integer 1
+		{"yes: a\ntrue: b\n", false}, // both are the boolean true
 		{"data:\n" + strings.Repeat("", 0) + manyKeys(40, false), true},
 		{"data:\n" + manyKeys(40, true), false},
 	}

@@ -303,3 +303,15 @@ func TestMetadataWrongTypeKeepsDocument(t *testing.T) {
 	assert.Equal(t, "ConfigMap", docs[0].Meta.Kind)
 	assert.Nil(t, docs[1].MetaErr)
 }
+
+func TestTypedListItemsInheritKind(t *testing.T) {
+	docs, errs := Split([]byte(`{"apiVersion":"v1","kind":"PodList","items":[{"metadata":{"name":"a"}},{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}]}`), "l.json", Options{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 2)
+	assert.Equal(t, Meta{APIVersion: "v1", Kind: "Pod", Name: "a"}, docs[0].Meta)
+	assert.Equal(t, "Pod", docs[1].Meta.Kind)
+	// A plain List says nothing about its items' kinds.
+	docs, _ = Split([]byte(`{"kind":"List","items":[{"metadata":{"name":"a"}}]}`), "l.json", Options{})
+	require.Len(t, docs, 1)
+	assert.Equal(t, "", docs[0].Meta.Kind)
+}

@@ -272,6 +272,14 @@ func (s *splitter) expandItems(arr []byte, parent *Document, prefix string) {
 		if err := decodeMeta(it, &d.Meta); err != nil {
 			d.MetaErr = d.Error(fmt.Errorf("item %d: %w", i, err), "metadata")
 		}
+		// Items of a typed list (PodList from an API response) may omit
+		// their kind: it is the list's kind without "List".
+		if d.Meta.Kind == "" && parent.Meta.Kind != "List" && isList(parent.Meta.Kind) {
+			d.Meta.Kind = strings.TrimSuffix(parent.Meta.Kind, "List")
+			if d.Meta.APIVersion == "" {
+				d.Meta.APIVersion = parent.Meta.APIVersion
+			}
+		}
 		s.docs = append(s.docs, d)
 	}
 }
