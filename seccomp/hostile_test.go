@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden"
 )
 
 // TestHostileProfile: a profile near the size budget, made of thousands of
@@ -33,5 +35,22 @@ func TestHostileProfile(t *testing.T) {
 		assert.Less(t, len(r.Findings), 30*maxPerRule, r.Object)
 		_, ok := failedFinding(r, RuleTypoFailsOpen.ID)
 		assert.True(t, ok)
+	}
+}
+
+// TestConcurrentScan: profiles, the embedded defaults and their lazily
+// built tables are shared between goroutines (run with -race).
+func TestConcurrentScan(t *testing.T) {
+	p, err := Parse("c.json", []byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mmount"],"action":"SCMP_ACT_ERRNO"}]}`))
+	require.NoError(t, err)
+	done := make(chan kubeharden.Report, 8)
+	for i := 0; i < 8; i++ {
+		go func() { done <- Analyze(p, Target{Runtime: Runtimes()[i%3]}) }()
+	}
+	for i := 0; i < 8; i++ {
+		r := <-done
+		_, ok := failedFinding(r, RuleTypoFailsOpen.ID)
+		assert.True(t, ok)
+		assert.Positive(t, r.Findings[0].Position.Line)
 	}
 }
