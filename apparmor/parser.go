@@ -542,13 +542,9 @@ func (p *parser) parseConditional(parent *Profile) Node {
 		p.errorf(start, ErrVersion, "condition %q needs AppArmor 4", c.Cond)
 	}
 	if term != "{" {
+		// The statement ended at ',', '}' or the end of input: resume
+		// there.
 		p.errorf(termOff, ErrSyntax, "if: expected '{' after the condition %q", c.Cond)
-		if term == "" {
-			return nil
-		}
-		if term == "}" {
-			return nil
-		}
 		return nil
 	}
 	if len(toks) == 0 {
