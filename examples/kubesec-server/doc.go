@@ -31,6 +31,11 @@
 //	               30 rules and scores exactly (kubesec's rules-only mode);
 //	               none is kubeharden's own analysis: every workload kind,
 //	               every container, kubesec's known defects fixed, positions.
+//	               In this mode a bad document does not abort the request:
+//	               the good ones are reported and the bad ones are listed
+//	               (valid: false entries, or "errors" in JSON); 400 only
+//	               when nothing could be analysed. Kinds it does not analyse
+//	               yield no report (so a Service alone answers []).
 //	format=kubesec|json|sarif
 //	               kubesec (default) is kubesec's array; json is kubeharden's
 //	               native JSON contract; sarif is SARIF 2.1.0
@@ -49,7 +54,10 @@
 // through kubeharden's decoder with its budgets (document size, document
 // count --max-documents, nesting depth, YAML alias expansion), so alias
 // bombs and deeply nested documents are rejected with 400 in bounded time.
-// SIGTERM or SIGINT stops accepting connections and waits up to
+// The process runs with GOGC=400 unless $GOGC is set (--gc-percent): a scan
+// keeps a live heap of a few MiB and produces short-lived garbage, so this
+// trades about 10 MiB for a quarter less CPU; --memory-limit sets a soft
+// limit. SIGTERM or SIGINT stops accepting connections and waits up to
 // --shutdown-timeout for in-flight requests. Every request is logged as one
 // JSON line (log/slog) on standard error.
 //

@@ -115,6 +115,7 @@ func TestHandler(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.maxBody = 4096
 	s := newServer(cfg, quietLog())
+	priv := kubehardenID(t, "Privileged") // manifest/PrivilegedContainer
 	tests := []struct {
 		name, method, target, body string
 		status                     int
@@ -136,8 +137,8 @@ func TestHandler(t *testing.T) {
 			check: bodyContains("API: document 0: line ")},
 		{name: "unknown rule", method: "POST", target: "/scan?rule=Privileged&rule=Foo&rule=Bar", body: privilegedPod, status: 400,
 			ctype: "text/plain; charset=utf-8", check: bodyIs("invalid rule IDs requested: Foo, Bar\n")},
-		{name: "kubeharden ID is not a kubesec id", method: "POST", target: "/scan?rule=manifest/PrivilegedContainer", body: privilegedPod,
-			status: 400, check: bodyIs("invalid rule IDs requested: manifest/PrivilegedContainer\n")},
+		{name: "kubeharden ID is not a kubesec id", method: "POST", target: "/scan?rule=" + priv, body: privilegedPod,
+			status: 400, check: bodyIs("invalid rule IDs requested: " + priv + "\n")},
 		{name: "unknown format", method: "POST", target: "/scan?format=yaml", body: privilegedPod, status: 400, check: bodyContains("unknown format")},
 		{name: "unknown compat", method: "POST", target: "/scan?compat=kube-score", body: privilegedPod, status: 400, check: bodyContains("unknown compatibility mode")},
 		{name: "too large", method: "POST", target: "/scan", body: strings.Repeat("#", 5000), status: 413},
@@ -220,7 +221,7 @@ func TestHandler(t *testing.T) {
 				assert.False(t, out[1].Valid)
 				assert.Contains(t, out[1].Message, "syntax error")
 			}},
-		{name: "kubeharden mode, native JSON with rule selection", method: "POST", target: "/scan?compat=none&format=json&rule=manifest/PrivilegedContainer",
+		{name: "kubeharden mode, native JSON with rule selection", method: "POST", target: "/scan?compat=none&format=json&rule=" + priv,
 			body: privilegedPod, status: 200, ctype: "application/json", check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				var out struct {
 					Tool    struct{ Name string }
@@ -238,7 +239,7 @@ func TestHandler(t *testing.T) {
 				require.Len(t, out.Reports, 1)
 				assert.Equal(t, -30, out.Reports[0].Score)
 				require.Len(t, out.Reports[0].Findings, 1)
-				assert.Equal(t, "manifest/PrivilegedContainer", out.Reports[0].Findings[0].Rule)
+				assert.Equal(t, priv, out.Reports[0].Findings[0].Rule)
 				assert.Equal(t, 10, out.Reports[0].Findings[0].Line)
 			}},
 		{name: "kubeharden mode accepts kubesec ids", method: "POST", target: "/scan?compat=none&rule=Privileged", body: privilegedPod, status: 200,
@@ -273,6 +274,19 @@ func TestHandler(t *testing.T) {
 			}
 		})
 	}
+}
+
+// kubehardenID returns the ID of the kubeharden rule that carries the
+// kubesec id as a reference.
+func kubehardenID(t *testing.T, kubesecID string) string {
+	t.Helper()
+	for _, r := range manifest.Rules() {
+		if slices.Contains(r.Refs, "kubesec "+kubesecID) {
+			return r.ID
+		}
+	}
+	t.Fatalf("no rule refers to kubesec %s", kubesecID)
+	return ""
 }
 
 func bodyIs(want string) func(*testing.T, *httptest.ResponseRecorder) {
