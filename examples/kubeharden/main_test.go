@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kubeharden/kubeharden/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -270,4 +272,29 @@ func TestVerifyCommand(t *testing.T) {
 	code, out, _ := runCLI(t, "", "verify", "--sums", filepath.Join(dir, "SUMS"), bin)
 	assert.Equal(t, exitPolicy, code, "a wrong digest fails")
 	assert.NotEmpty(t, out)
+}
+
+// The CLI in kubesec-compatible mode prints kubesec's exact bytes for every
+// golden file of the kubesec corpus.
+func TestKubesecCorpusThroughCLI(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus", "kubesec")
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(dir))
+	defer func() { require.NoError(t, os.Chdir(wd)) }()
+	var golden []string
+	require.NoError(t, filepath.WalkDir("expected-json", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			golden = append(golden, p)
+		}
+		return err
+	}))
+	require.NotEmpty(t, golden)
+	for _, g := range golden {
+		src := strings.TrimSuffix(strings.TrimPrefix(g, "expected-json"+string(filepath.Separator)), ".json")
+		want, err := os.ReadFile(g)
+		require.NoError(t, err)
+		_, out, _ := runCLI(t, "", "scan", "--compat", "kubesec", "--format", "kubesec", "--fail-on", "none", "--no-config", src)
+		assert.Equal(t, string(want), out, src)
+	}
 }

@@ -251,6 +251,9 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 		}
 		files[i].data = data
 		kind := detectType(in.source, data)
+		if kind == typeUnknown && in.explicit && s.compat == "kubesec" {
+			kind = typeKubernetes // kubesec scores whatever it is given
+		}
 		if !in.explicit && skipWalked(kind, data) {
 			return
 		}
