@@ -85,8 +85,7 @@ func ParseTrivy(data []byte) (*TrivyReport, error) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTrivyTooLarge, len(data), MaxTrivyReportBytes)
 	}
 	var r TrivyReport
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
+	if err := json.Unmarshal(data, &r); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
