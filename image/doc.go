@@ -43,8 +43,10 @@
 // ports, repeated CMD, COPY destinations and stages, duplicate stage
 // names, MAINTAINER, instructions before FROM, pipes without pipefail).
 // Rules about the final image look at the last stage and the stages it is
-// built FROM; build stages only feed artefacts. DetectDockerfile
-// recognises Dockerfiles by name or content.
+// built FROM, since other build stages only feed artefacts; secret names
+// in ARG and ENV are the exception and count in every stage (they reach
+// build history and provenance), as BuildKit's SecretsUsedInArgOrEnv does.
+// DetectDockerfile recognises Dockerfiles by name or content.
 //
 // The parser is our own rather than BuildKit's: importing
 // github.com/moby/buildkit/frontend/dockerfile/parser costs 35 non-standard
@@ -54,10 +56,12 @@
 // hook, so that cost would reach every user, and the few hundred lines of
 // grammar the linter needs (directives, escape character, continuations,
 // heredocs, JSON and shell forms, flags, ENV/LABEL/ARG pairs, variable
-// expansion, stages) are tested here directly and fuzzed. The parser lives
-// in its own sub-package so that the manifest package, which imports this
-// one for references, and users who only want the AST can depend on it
-// without the lint rules; it imports nothing outside the standard library.
+// expansion, stages) are tested here directly, fuzzed, and compared with
+// BuildKit's parser and shell lexer by differential tests and fuzzers in
+// the nested module image/dockerfile/conformance, which keeps BuildKit out
+// of kubeharden's own dependencies. The parser lives in its own
+// sub-package, importing only the standard library, so that tools that
+// need only the AST do not pull in the rules or distribution/reference.
 //
 // # Checksums
 //
