@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -64,14 +66,22 @@ func toJSONError(e *kubeharden.InputError) jsonError {
 
 // WriteJSON renders the native JSON contract: one object with the tool,
 // every report with every finding (passed ones included, so kubesec's three
-// lists can be derived), and the input errors.
+// lists can be derived), and the input errors. Reports are encoded one at a
+// time, so memory does not grow with the size of the output.
 func WriteJSON(w io.Writer, res Result, opts Options) error {
-	out := jsonOutput{
-		Tool:    jsonTool{Name: nonEmpty(opts.Tool.Name, "kubeharden"), Version: nonEmpty(opts.Tool.Version, "dev")},
-		Reports: make([]jsonReport, 0, len(res.Reports)),
-		Errors:  make([]jsonError, 0, len(res.Errors)),
+	bw := bufio.NewWriterSize(w, 64<<10)
+	tool, err := json.Marshal(jsonTool{Name: nonEmpty(opts.Tool.Name, "kubeharden"), Version: nonEmpty(opts.Tool.Version, "dev")})
+	if err != nil {
+		return err
 	}
-	for _, r := range sortedReports(res.Reports) {
+	var ind bytes.Buffer
+	if err := json.Indent(&ind, tool, "  ", "  "); err != nil {
+		return err
+	}
+	bw.WriteString("{\n  \"tool\": ")
+	bw.Write(ind.Bytes())
+	bw.WriteString(",\n  \"reports\": [")
+	for i, r := range sortedReports(res.Reports) {
 		jr := jsonReport{Source: r.Source, Document: r.Document, Object: r.Object, Kind: r.Kind, Score: r.Score,
 			Findings: make([]jsonFinding, 0, len(r.Findings))}
 		fs := append([]kubeharden.Finding(nil), r.Findings...)
@@ -83,17 +93,34 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 				Fix: f.Fix, Refs: f.Refs, Patch: f.Patch, Suppressed: f.Suppressed, SuppressReason: f.SuppressReason,
 			})
 		}
-		for i := range r.Errors {
-			jr.Errors = append(jr.Errors, toJSONError(&r.Errors[i]))
+		for j := range r.Errors {
+			jr.Errors = append(jr.Errors, toJSONError(&r.Errors[j]))
 		}
-		out.Reports = append(out.Reports, jr)
+		b, err := json.MarshalIndent(jr, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
 	}
+	if len(res.Reports) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"errors\": ")
+	errs := make([]jsonError, 0, len(res.Errors))
 	for _, e := range res.Errors {
-		out.Errors = append(out.Errors, toJSONError(e))
+		errs = append(errs, toJSONError(e))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	b, err := json.MarshalIndent(errs, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	bw.Write(b)
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 func nonEmpty(s, def string) string {

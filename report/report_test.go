@@ -254,3 +254,32 @@ func TestArtifactURI(t *testing.T) {
 	assert.Equal(t, "a/b.yaml", artifactURI("./a/b.yaml", ""))
 	assert.Equal(t, "a/b.yaml", artifactURI("a/b.yaml", "."))
 }
+
+// The streaming writer produces exactly what encoding the whole value at
+// once with two-space indentation would.
+func TestJSONStreamingMatchesWholeEncoding(t *testing.T) {
+	for _, res := range []Result{sample(), {}, {Errors: sample().Errors}} {
+		var streamed bytes.Buffer
+		require.NoError(t, WriteJSON(&streamed, res, Options{}))
+		var v any
+		require.NoError(t, json.Unmarshal(streamed.Bytes(), &v))
+		var whole bytes.Buffer
+		enc := json.NewEncoder(&whole)
+		enc.SetIndent("", "  ")
+		// Re-encode through a struct with the same field order.
+		var o struct {
+			Tool    json.RawMessage   `json:"tool"`
+			Reports []json.RawMessage `json:"reports"`
+			Errors  []json.RawMessage `json:"errors"`
+		}
+		require.NoError(t, json.Unmarshal(streamed.Bytes(), &o))
+		require.NoError(t, enc.Encode(o))
+		var compactA, compactB bytes.Buffer
+		require.NoError(t, json.Compact(&compactA, streamed.Bytes()))
+		require.NoError(t, json.Compact(&compactB, whole.Bytes()))
+		assert.Equal(t, compactB.String(), compactA.String())
+		if o.Reports == nil {
+			assert.Contains(t, streamed.String(), `"reports": []`)
+		}
+	}
+}

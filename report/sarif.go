@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
@@ -154,6 +156,20 @@ func WriteSARIF(w io.Writer, res Result, opts Options) error {
 	for _, f := range ids {
 		ruleFor(f)
 	}
+	// Everything but the results is known now: write it, then stream the
+	// results one by one so memory does not grow with the output.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head, err := json.MarshalIndent(struct {
+		Tool       sarifTool `json:"tool"`
+		ColumnKind string    `json:"columnKind"`
+	}{run.Tool, run.ColumnKind}, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(bw, "{\n  \"$schema\": %q,\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    ", SARIFSchema)
+	bw.Write(head[:len(head)-len("\n    }")]) // reopen the object to append results
+	bw.WriteString(",\n      \"results\": [")
+	n := 0
 	for _, r := range reports {
 		uri := artifactURI(r.Source, opts.BaseDir)
 		fs := append([]kubeharden.Finding(nil), r.Findings...)
@@ -192,13 +208,23 @@ func WriteSARIF(w io.Writer, res Result, opts Options) error {
 			if f.Suppressed {
 				res.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.SuppressReason}}
 			}
-			run.Results = append(run.Results, res)
+			b, err := json.MarshalIndent(res, "        ", "  ")
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n        ")
+			bw.Write(b)
+			n++
 		}
 	}
-	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	if n > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.WriteString("]\n    }\n  ]\n}\n")
+	return bw.Flush()
 }
 
 func toSARIFRule(r kubeharden.Rule) sarifRule {
