@@ -46,14 +46,18 @@
 // Request bodies are capped (--max-body, 413 beyond; a Content-Length over
 // the cap is refused before reading). Connections have read (5 s), write
 // (60 s) and idle (15 s) timeouts, kubesec's values, plus a header timeout,
-// so slow clients that trickle headers or bodies are cut off. At most
-// --max-concurrent requests (default 4 per CPU) read and scan at a time;
-// the others wait in a queue for at most --queue-timeout (default 2 s) and
-// then get 503 with Retry-After: 1. Memory is therefore bounded by about
-// max-concurrent × (max-body + the scan's working set). Every document goes
-// through kubeharden's decoder with its budgets (document size, document
-// count --max-documents, nesting depth, YAML alias expansion), so alias
-// bombs and deeply nested documents are rejected with 400 in bounded time.
+// so slow clients that trickle headers or bodies are cut off. Admission has
+// two stages: at most --max-reading requests (default 64) may read and hold
+// a body, and at most --max-concurrent of those (default 2 per CPU) may
+// scan at a time; a request that finds no place within --queue-timeout
+// (default 2 s, one deadline for both waits) gets 503 with Retry-After: 1.
+// Slow senders therefore hold a reading place (for at most the read
+// timeout) but never a scan slot, and memory is bounded by about
+// max-reading × max-body plus max-concurrent scan working sets. Every
+// document goes through kubeharden's decoder with its budgets (document
+// size, document count --max-documents, nesting depth, YAML alias
+// expansion), so alias bombs and deeply nested documents are rejected with
+// 400 in bounded time.
 // The process runs with GOGC=400 unless $GOGC is set (--gc-percent): a scan
 // keeps a live heap of a few MiB and produces short-lived garbage, so this
 // trades about 10 MiB for a quarter less CPU; --memory-limit sets a soft

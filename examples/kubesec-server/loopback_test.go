@@ -243,12 +243,13 @@ func TestSlowClients(t *testing.T) {
 	assert.Equal(t, 200, code)
 }
 
-// TestSaturation holds the only scan slot with a slow body and checks that
-// a second request gets 503 with Retry-After after the queue timeout, and
-// that the slot is usable again afterwards.
+// TestSaturation holds the only reading place with a slow body and checks
+// that a second request gets 503 with Retry-After after the queue timeout,
+// and that the place is usable again afterwards.
 func TestSaturation(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.maxConcurrent = 1
+	cfg.maxReading = 1
 	cfg.queueTimeout = 100 * time.Millisecond
 	base := start(t, cfg)
 
@@ -279,6 +280,36 @@ func TestSaturation(t *testing.T) {
 	assert.Equal(t, 200, <-first)
 	code, _ := post(t, http.DefaultClient, base+"/scan", []byte(privilegedPod))
 	assert.Equal(t, 200, code)
+}
+
+// TestSlowBodyDoesNotHoldScanSlot checks the two admission stages: with
+// one scan slot, a client trickling its body does not stop another
+// client's scan.
+func TestSlowBodyDoesNotHoldScanSlot(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.maxConcurrent = 1
+	cfg.maxReading = 4
+	cfg.queueTimeout = 100 * time.Millisecond
+	base := start(t, cfg)
+	pr, pw := io.Pipe()
+	first := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(base+"/scan", "application/yaml", pr)
+		if err != nil {
+			first <- 0
+			return
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	io.WriteString(pw, privilegedPod[:30])
+	time.Sleep(100 * time.Millisecond)
+	code, body := post(t, http.DefaultClient, base+"/scan", []byte(privilegedPod))
+	assert.Equal(t, 200, code, string(body))
+	io.WriteString(pw, privilegedPod[30:])
+	pw.Close()
+	assert.Equal(t, 200, <-first)
 }
 
 // TestHostileYAML posts inputs built to exhaust parsers. Each is refused

@@ -43,8 +43,8 @@ Endpoints:
   GET /healthz         OK
 
 Status codes: 200 report, 400 unparseable input / empty body / unknown rule
-id (text/plain), 413 body over --max-body, 503 all scan slots busy for
---queue-timeout (Retry-After: 1).
+id (text/plain), 413 body over --max-body, 503 when no reading or scan slot
+frees up within --queue-timeout (Retry-After: 1).
 
 Flags:
 `
@@ -62,7 +62,8 @@ func newFlagSet(cfg *config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 5*time.Second, "time to read the request headers")
 	fs.DurationVar(&cfg.writeTimeout, "write-timeout", 60*time.Second, "time from the end of the headers to the end of the response (kubesec: 60s)")
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 15*time.Second, "keep-alive idle timeout (kubesec: 15s)")
-	fs.IntVar(&cfg.maxConcurrent, "max-concurrent", 4*runtime.GOMAXPROCS(0), "requests read and scanned at the same time; the rest queue")
+	fs.IntVar(&cfg.maxConcurrent, "max-concurrent", 2*runtime.GOMAXPROCS(0), "scans running at the same time; the rest queue")
+	fs.IntVar(&cfg.maxReading, "max-reading", 64, "requests reading or holding a body at the same time (memory: about this many × --max-body); the rest queue")
 	fs.DurationVar(&cfg.queueTimeout, "queue-timeout", 2*time.Second, "how long a request waits for a scan slot before 503")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 25*time.Second, "on SIGTERM/SIGINT, how long in-flight requests may finish")
 	fs.Func("compat", "default scoring when ?compat= is absent (default kubesec): kubesec (exact kubesec rules and scores, what a drop-in promises) or none (kubeharden's analysis)", func(s string) error {
@@ -111,8 +112,8 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (con
 	if !strings.Contains(cfg.addr, ":") {
 		cfg.addr = ":" + cfg.addr
 	}
-	if cfg.maxBody <= 0 || cfg.maxConcurrent <= 0 || cfg.maxDocuments <= 0 {
-		return cfg, errors.New("--max-body, --max-concurrent and --max-documents must be positive")
+	if cfg.maxBody <= 0 || cfg.maxConcurrent <= 0 || cfg.maxReading <= 0 || cfg.maxDocuments <= 0 {
+		return cfg, errors.New("--max-body, --max-concurrent, --max-reading and --max-documents must be positive")
 	}
 	return cfg, nil
 }
@@ -152,7 +153,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 func serve(ctx context.Context, ln net.Listener, cfg config, log *slog.Logger) error {
 	srv := newHTTPServer(cfg, newServer(cfg, log), log)
 	log.Info("listening", "addr", ln.Addr().String(), "compat", cfg.compat.String(), "max_body", cfg.maxBody,
-		"max_concurrent", cfg.maxConcurrent, "version", version)
+		"max_concurrent", cfg.maxConcurrent, "max_reading", cfg.maxReading, "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

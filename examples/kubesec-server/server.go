@@ -36,6 +36,7 @@ type config struct {
 	writeTimeout      time.Duration
 	idleTimeout       time.Duration
 	maxConcurrent     int
+	maxReading        int
 	queueTimeout      time.Duration
 	shutdownTimeout   time.Duration
 	compat            manifest.Compat
@@ -48,10 +49,13 @@ type config struct {
 
 // server answers kubesec's HTTP API.
 type server struct {
-	cfg    config
-	log    *slog.Logger
-	slots  chan struct{}
-	budget decode.Options
+	cfg config
+	log *slog.Logger
+	// reading bounds the requests whose bodies are being read or held
+	// (memory); slots bounds the scans running (CPU).
+	reading chan struct{}
+	slots   chan struct{}
+	budget  decode.Options
 	// kubesecIDs and ruleIDs are the ids ?rule= accepts (never mutated).
 	kubesecIDs map[string]bool
 	ruleIDs    map[string]bool
@@ -63,9 +67,13 @@ func newServer(cfg config, log *slog.Logger) *server {
 	if cfg.maxConcurrent <= 0 {
 		cfg.maxConcurrent = 1
 	}
+	if cfg.maxReading < cfg.maxConcurrent {
+		cfg.maxReading = cfg.maxConcurrent
+	}
 	s := &server{
 		cfg:        cfg,
 		log:        log,
+		reading:    make(chan struct{}, cfg.maxReading),
 		slots:      make(chan struct{}, cfg.maxConcurrent),
 		kubesecIDs: map[string]bool{},
 		ruleIDs:    map[string]bool{},
@@ -241,17 +249,17 @@ func (s *server) parseQuery(r *http.Request) (query, error) {
 	return q, nil
 }
 
-// acquire takes a scan slot, waiting at most the queue timeout.
-func (s *server) acquire(r *http.Request) bool {
+// acquire takes a place in sem, waiting at most until deadline.
+func acquire(r *http.Request, sem chan struct{}, deadline time.Time) bool {
 	select {
-	case s.slots <- struct{}{}:
+	case sem <- struct{}{}:
 		return true
 	default:
 	}
-	t := time.NewTimer(s.cfg.queueTimeout)
+	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
 	select {
-	case s.slots <- struct{}{}:
+	case sem <- struct{}{}:
 		return true
 	case <-t.C:
 		return false
@@ -260,7 +268,10 @@ func (s *server) acquire(r *http.Request) bool {
 	}
 }
 
-func (s *server) release() { <-s.slots }
+func busy(w *requestLog) {
+	w.Header().Set("Retry-After", "1")
+	plain(w, http.StatusServiceUnavailable, "server busy, retry later")
+}
 
 // maxPooled bounds the buffers kept for reuse, so one large request does
 // not pin its memory.
@@ -287,14 +298,17 @@ func (s *server) scan(w *requestLog, r *http.Request) {
 		plain(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds the limit of %d bytes", s.cfg.maxBody))
 		return
 	}
+	// Two stages: a bounded number of requests may read (and hold) their
+	// bodies, so slow senders cannot starve the scanners, and a smaller
+	// number may scan. One queue deadline covers both waits.
 	start := time.Now()
-	if !s.acquire(r) {
+	deadline := start.Add(s.cfg.queueTimeout)
+	if !acquire(r, s.reading, deadline) {
 		w.waited = time.Since(start)
-		w.Header().Set("Retry-After", "1")
-		plain(w, http.StatusServiceUnavailable, "server busy, retry later")
+		busy(w)
 		return
 	}
-	defer s.release()
+	defer func() { <-s.reading }()
 	w.waited = time.Since(start)
 
 	in := s.getBuf()
@@ -315,6 +329,15 @@ func (s *server) scan(w *requestLog, r *http.Request) {
 		return
 	}
 	body := bytes.TrimPrefix(in.Bytes(), []byte("file="))
+
+	t0 := time.Now()
+	if !acquire(r, s.slots, deadline) {
+		w.waited += time.Since(t0)
+		busy(w)
+		return
+	}
+	defer func() { <-s.slots }()
+	w.waited += time.Since(t0)
 
 	docs, reports, errs := s.analyse(body, q.compat)
 	w.reports, w.errors = len(reports), len(errs)

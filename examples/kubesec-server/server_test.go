@@ -297,6 +297,29 @@ func bodyContains(want string) func(*testing.T, *httptest.ResponseRecorder) {
 	return func(t *testing.T, rec *httptest.ResponseRecorder) { assert.Contains(t, rec.Body.String(), want) }
 }
 
+// TestScanSlotsBusy fills every scan slot: a request reads its body, waits
+// for the queue timeout and gets 503 with Retry-After.
+func TestScanSlotsBusy(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.maxConcurrent = 2
+	cfg.queueTimeout = 50 * time.Millisecond
+	s := newServer(cfg, quietLog())
+	s.slots <- struct{}{}
+	s.slots <- struct{}{}
+	rec := httptest.NewRecorder()
+	begin := time.Now()
+	s.ServeHTTP(rec, httptest.NewRequest("POST", "/scan", strings.NewReader(privilegedPod)))
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.Equal(t, "1", rec.Header().Get("Retry-After"))
+	assert.GreaterOrEqual(t, time.Since(begin), 50*time.Millisecond)
+	assert.Empty(t, s.reading, "the reading place was given back")
+	<-s.slots
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("POST", "/scan", strings.NewReader(privilegedPod)))
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Len(t, s.slots, 1, "the scan slot was given back")
+}
+
 // TestRuleIDsMatchKubesec checks that ?rule= accepts exactly kubesec's 30
 // rule ids in kubesec mode (the list printed by kubesec print-rules).
 func TestRuleIDsMatchKubesec(t *testing.T) {
