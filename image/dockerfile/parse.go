@@ -533,11 +533,11 @@ func extractFlags(s string, esc byte) ([]string, string) {
 			return flags, s
 		}
 		end := wordEnd(s, esc)
-		w := s[:end]
+		w := unquote(s[:end], esc)
 		if w == "--" {
 			return flags, strings.TrimLeft(s[end:], " \t")
 		}
-		flags = append(flags, unquote(w, esc))
+		flags = append(flags, w)
 		s = s[end:]
 	}
 }
