@@ -317,3 +317,78 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, -5, *cfg.pol.minScore)
 	assert.False(t, cfg.pol.failOpen, "--fail-open is off by default")
 }
+
+// privilegedSpec is a pod spec with a privileged container.
+const privilegedSpec = `{"containers":[{"name":"app","image":"nginx:1.27","securityContext":{"privileged":true}}]}`
+
+// kindObjects holds, for each kind the manifest package analyses, an object
+// that must be denied under the default policy.
+var kindObjects = map[string]string{
+	"Pod":                   `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"o"},"spec":` + privilegedSpec + `}`,
+	"Deployment":            `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"o"},"spec":{"selector":{},"template":{"spec":` + privilegedSpec + `}}}`,
+	"StatefulSet":           `{"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"o"},"spec":{"selector":{},"template":{"spec":` + privilegedSpec + `}}}`,
+	"DaemonSet":             `{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"o"},"spec":{"selector":{},"template":{"spec":` + privilegedSpec + `}}}`,
+	"ReplicaSet":            `{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"o"},"spec":{"selector":{},"template":{"spec":` + privilegedSpec + `}}}`,
+	"Job":                   `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"o"},"spec":{"template":{"spec":` + privilegedSpec + `}}}`,
+	"CronJob":               `{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"o"},"spec":{"schedule":"@daily","jobTemplate":{"spec":{"template":{"spec":` + privilegedSpec + `}}}}}`,
+	"ReplicationController": `{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"o"},"spec":{"template":{"spec":` + privilegedSpec + `}}}`,
+	"PodTemplate":           `{"apiVersion":"v1","kind":"PodTemplate","metadata":{"name":"o"},"template":{"spec":` + privilegedSpec + `}}`,
+	"Rollout":               `{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"o"},"spec":{"template":{"spec":` + privilegedSpec + `}}}`,
+	"DeploymentConfig":      `{"apiVersion":"apps.openshift.io/v1","kind":"DeploymentConfig","metadata":{"name":"o"},"spec":{"template":{"spec":` + privilegedSpec + `}}}`,
+	"RoleBinding":           `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"o","namespace":"ns"},"subjects":[{"kind":"User","name":"system:anonymous"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}`,
+	"ClusterRoleBinding":    `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"o"},"subjects":[{"kind":"Group","name":"system:masters"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}`,
+}
+
+// TestEveryKind sends an object of every kind manifest.Kinds() lists: the
+// known dangerous ones are denied; kinds added to the manifest package
+// after this test was written must at least be answered without an
+// internal error.
+func TestEveryKind(t *testing.T) {
+	h := newHandler(defaultPolicy(t), 7<<20, quietLog())
+	for _, kind := range manifest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			obj, ok := kindObjects[kind]
+			if !ok {
+				obj = `{"apiVersion":"v1","kind":"` + kind + `","metadata":{"name":"o"}}`
+			}
+			in := objectReview(obj)
+			rec, out := post(t, h, in)
+			require.Equal(t, 200, rec.Code)
+			require.NotNil(t, out.Response)
+			if !ok {
+				if out.Response.Result != nil {
+					assert.NotEqual(t, int32(500), out.Response.Result.Code, out.Response.Result.Message)
+				}
+				return
+			}
+			checkResponse(t, in, out, want{code: 403})
+		})
+	}
+}
+
+// TestReviewLog checks the structured log line of a review.
+func TestReviewLog(t *testing.T) {
+	var buf bytes.Buffer
+	h := newHandler(defaultPolicy(t), 7<<20, slog.New(slog.NewJSONHandler(&buf, nil)))
+	rec, _ := post(t, h, readReview(t, "pod-create-dryrun.json"))
+	require.Equal(t, 200, rec.Code)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &line), buf.String())
+	assert.Equal(t, "review", line["msg"])
+	assert.Equal(t, "c0ffee00-1111-4222-8333-444455556666", line["uid"])
+	assert.Equal(t, "CREATE", line["operation"])
+	assert.Equal(t, "Pod", line["kind"])
+	assert.Equal(t, true, line["dry_run"])
+	assert.Equal(t, false, line["allowed"])
+	assert.Equal(t, "denied", line["outcome"])
+	assert.Equal(t, "kubernetes-admin", line["user"])
+}
+
+// TestRunExitCodes checks run's exit codes for --help and usage errors.
+func TestRunExitCodes(t *testing.T) {
+	var out bytes.Buffer
+	assert.Equal(t, 0, run(t.Context(), []string{"--help"}, &out))
+	assert.Contains(t, out.String(), "-tls-cert-file")
+	assert.Equal(t, 2, run(t.Context(), []string{"--bogus"}, io.Discard))
+	assert.Equal(t, 2, run(t.Context(), nil, io.Discard), "TLS files are required")
+}
