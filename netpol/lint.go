@@ -17,118 +17,118 @@ const helpBase = "https://kubernetes.io/docs/concepts/services-networking/networ
 
 // Lint rules. IDs are stable.
 var (
-	RuleInvalidPolicy = kubeharden.Rule{
+	ruleInvalidPolicy = kubeharden.Rule{
 		ID: "netpol/InvalidPolicy", Title: "NetworkPolicy the API server rejects",
 		Description: "The policy fails API validation (invalid CIDR or selector, ipBlock combined with selectors, except outside cidr, endPort without a numeric port or below port, bad protocol). It cannot exist in a cluster and is left out of the analysis.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityHigh, Points: -10,
 		Remediation: "fix the field so that the API server accepts the policy", HelpURL: helpBase,
 	}
-	RuleEmptyPeer = kubeharden.Rule{
+	ruleEmptyPeer = kubeharden.Rule{
 		ID: "netpol/EmptyPeer", Title: "Peer without podSelector, namespaceSelector or ipBlock",
 		Description: "A from/to entry `{}` sets nothing; the API server rejects it. The author probably meant \"every pod in the namespace\" (podSelector: {}) or \"every source\" (omit from/to).",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityHigh, Points: -10,
 		Remediation: "write podSelector: {} for every pod of the namespace, or drop the from/to list to admit everything", HelpURL: helpBase,
 	}
-	RuleDuplicateName = kubeharden.Rule{
+	ruleDuplicateName = kubeharden.Rule{
 		ID: "netpol/DuplicateName", Title: "Two policies with the same namespace and name",
 		Description: "Only one object of a name can exist; applying the input keeps the last one and silently drops the other.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -3,
 		Refs:        []string{"cyclonus CheckSourceDuplicatePolicyName"},
 		Remediation: "rename one of the policies or merge their rules", HelpURL: helpBase,
 	}
-	RulePolicySelectsNoPods = kubeharden.Rule{
+	rulePolicySelectsNoPods = kubeharden.Rule{
 		ID: "netpol/PolicySelectsNoPods", Title: "Policy selects no pods",
 		Description: "spec.podSelector matches no pod of the policy's namespace in the input, so the policy has no effect. An empty podSelector is never reported (it selects future pods too); run with Options.Partial when the input is not the whole namespace.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -1,
 		Refs:        []string{"kube-linter dangling-networkpolicy", "kube-score networkpolicy-targets-pod"},
 		Remediation: "fix spec.podSelector to match the pods' labels, or delete the policy", HelpURL: helpBase,
 	}
-	RulePeerSelectsNoPods = kubeharden.Rule{
+	rulePeerSelectsNoPods = kubeharden.Rule{
 		ID: "netpol/PeerSelectsNoPods", Title: "Rule peer selects no pods",
 		Description: "A podSelector/namespaceSelector peer matches no pod in the input, so it admits nothing. hostNetwork pods do not count: selectors cannot match them.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -1,
 		Refs:        []string{"kube-linter dangling-networkpolicypeer-podselector"},
 		Remediation: "fix the selector to match the intended pods and namespaces (namespaces carry kubernetes.io/metadata.name)", HelpURL: helpBase,
 	}
-	RuleAllowAllCIDR = kubeharden.Rule{
+	ruleAllowAllCIDR = kubeharden.Rule{
 		ID: "netpol/AllowAllCIDR", Title: "ipBlock admits every address (0.0.0.0/0 or ::/0)",
 		Description: "An ipBlock with a /0 cidr admits the whole Internet (and, in engines that match ipBlocks against pod IPs, every pod).",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -5,
 		Remediation: "narrow the cidr to the addresses that need access", HelpURL: helpBase,
 	}
-	RuleAnyNamespace = kubeharden.Rule{
+	ruleAnyNamespace = kubeharden.Rule{
 		ID: "netpol/AnyNamespace", Title: "namespaceSelector: {} admits every namespace",
 		Description: "An empty namespaceSelector matches all namespaces, present and future (not external IPs). With no or an empty podSelector it admits every pod of the cluster.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -3,
 		Remediation: "select namespaces by label, e.g. kubernetes.io/metadata.name: <ns>", HelpURL: helpBase,
 	}
-	RuleDefaultDenyIngress = kubeharden.Rule{
+	ruleDefaultDenyIngress = kubeharden.Rule{
 		ID: "netpol/DefaultDenyIngress", Title: "Namespace has a default-deny ingress policy",
 		Description: "A policy with an empty podSelector and Ingress in policyTypes isolates every pod of the namespace for ingress, so only explicitly allowed traffic reaches them.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -5,
 		Refs:        []string{"kubeaudit MissingDefaultDenyIngressNetworkPolicy", "NSA/CISA Kubernetes Hardening Guide"},
 		Remediation: "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress]", HelpURL: helpBase + "#default-deny-all-ingress-traffic",
 	}
-	RuleDefaultDenyEgress = kubeharden.Rule{
+	ruleDefaultDenyEgress = kubeharden.Rule{
 		ID: "netpol/DefaultDenyEgress", Title: "Namespace has a default-deny egress policy",
 		Description: "A policy with an empty podSelector and Egress in policyTypes isolates every pod of the namespace for egress.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -3,
 		Refs:        []string{"kubeaudit MissingDefaultDenyEgressNetworkPolicy", "NSA/CISA Kubernetes Hardening Guide"},
 		Remediation: "add a NetworkPolicy with podSelector: {} and policyTypes: [Egress], plus an egress rule for DNS (UDP and TCP 53)", HelpURL: helpBase + "#default-deny-all-egress-traffic",
 	}
-	RuleEgressBlocksDNS = kubeharden.Rule{
+	ruleEgressBlocksDNS = kubeharden.Rule{
 		ID: "netpol/EgressBlocksDNS", Title: "Egress isolation blocks DNS",
 		Description: "Pods the policy isolates for egress cannot reach DNS on UDP 53 and TCP 53 (kube-dns, a pod serving port 53, or 8.8.8.8), so name resolution fails or falls back badly for large answers.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -1,
 		Refs:        []string{"cyclonus CheckDNSBlockedOnUDP", "cyclonus CheckDNSBlockedOnTCP"},
 		Remediation: "add an egress rule to namespaceSelector kubernetes.io/metadata.name: kube-system, podSelector k8s-app: kube-dns on UDP 53 and TCP 53", HelpURL: helpBase,
 	}
-	RuleUnresolvedNamedPort = kubeharden.Rule{
+	ruleUnresolvedNamedPort = kubeharden.Rule{
 		ID: "netpol/UnresolvedNamedPort", Title: "Named port no destination pod defines",
 		Description: "A named port resolves on the destination pod (the selected pod for ingress, the peer for egress) by name and protocol; no such pod in the input defines it, so the port entry admits nothing.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -1,
 		Remediation: "use the containerPort name (and protocol) the destination pods declare, or a port number", HelpURL: helpBase,
 	}
-	RuleNamedPortIPBlock = kubeharden.Rule{
+	ruleNamedPortIPBlock = kubeharden.Rule{
 		ID: "netpol/NamedPortIPBlock", Title: "Named port on an egress rule with ipBlock peers",
 		Description: "A name cannot be resolved on an IP outside the cluster, so the port entry admits nothing towards the ipBlock.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -1,
 		Remediation: "use a port number for ipBlock destinations", HelpURL: helpBase,
 	}
-	RuleIgnoredRules = kubeharden.Rule{
+	ruleIgnoredRules = kubeharden.Rule{
 		ID: "netpol/IgnoredRules", Title: "Rules for a policy type not in policyTypes",
 		Description: "policyTypes is set and does not list the direction these rules are for, so the API ignores them and the pods are not isolated in that direction.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -3,
 		Remediation: "add the direction to spec.policyTypes, or delete the rules", HelpURL: helpBase,
 	}
-	RulePolicyTypesOmitted = kubeharden.Rule{
+	rulePolicyTypesOmitted = kubeharden.Rule{
 		ID: "netpol/PolicyTypesOmitted", Title: "policyTypes omitted with a surprising default",
 		Description: "Without policyTypes the API server sets [Ingress] plus Egress only when egress rules exist: an egress-only policy also makes its pods ingress deny-all, and `egress: []` alone isolates nothing.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: -1,
 		Refs:        []string{"cyclonus CheckSourceMissingPolicyTypes"},
 		Remediation: "set spec.policyTypes explicitly", HelpURL: helpBase,
 	}
-	RuleMissingNamespace = kubeharden.Rule{
+	ruleMissingNamespace = kubeharden.Rule{
 		ID: "netpol/MissingNamespace", Title: "Policy without metadata.namespace",
 		Description: "The policy lands in whatever namespace it is applied to (usually default), not necessarily next to the pods it is meant for.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityLow, Points: 0,
 		Refs:        []string{"cyclonus CheckSourceMissingNamespace"},
 		Remediation: "set metadata.namespace", HelpURL: helpBase,
 	}
-	RuleHostNetworkSelected = kubeharden.Rule{
+	ruleHostNetworkSelected = kubeharden.Rule{
 		ID: "netpol/HostNetworkSelected", Title: "Policy selects a hostNetwork pod (ineffective)",
 		Description: "Most CNIs cannot tell hostNetwork pods from node traffic: policies selecting them are not enforced and peer selectors do not match them.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -2,
 		Remediation: "do not rely on NetworkPolicy for hostNetwork pods; avoid hostNetwork or restrict with host firewalling", HelpURL: helpBase,
 	}
-	RuleAllowAll = kubeharden.Rule{
+	ruleAllowAll = kubeharden.Rule{
 		ID: "netpol/AllowAll", Title: "Rule admits all traffic",
 		Description: "The rule has no port restriction and admits every peer (no from/to, or peers covering every pod and address), e.g. `ingress: [{}]`.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityMedium, Points: -5,
 		Refs:        []string{"kubeaudit AllowAllIngressNetworkPolicyExists", "cyclonus CheckTargetAllIngressAllowed"},
 		Remediation: "restrict the rule with from/to peers and ports", HelpURL: helpBase,
 	}
-	RuleHiddenAllowAll = kubeharden.Rule{
+	ruleHiddenAllowAll = kubeharden.Rule{
 		ID: "netpol/HiddenAllowAll", Title: "Allow-all rule hidden in a restrictive-looking policy",
 		Description: "One rule admits all traffic, so the policy's other, restrictive rules and peers have no effect: policies are a union.",
 		Kind:        kubeharden.KindCheck, Severity: kubeharden.SeverityHigh, Points: -10,
@@ -139,10 +139,10 @@ var (
 // Rules returns the package's rule catalogue.
 func Rules() []kubeharden.Rule {
 	return append([]kubeharden.Rule{
-		RuleInvalidPolicy, RuleEmptyPeer, RuleDuplicateName, RulePolicySelectsNoPods, RulePeerSelectsNoPods,
-		RuleAllowAllCIDR, RuleAnyNamespace, RuleDefaultDenyIngress, RuleDefaultDenyEgress, RuleEgressBlocksDNS,
-		RuleUnresolvedNamedPort, RuleNamedPortIPBlock, RuleIgnoredRules, RulePolicyTypesOmitted, RuleMissingNamespace,
-		RuleHostNetworkSelected, RuleAllowAll, RuleHiddenAllowAll,
+		ruleInvalidPolicy, ruleEmptyPeer, ruleDuplicateName, rulePolicySelectsNoPods, rulePeerSelectsNoPods,
+		ruleAllowAllCIDR, ruleAnyNamespace, ruleDefaultDenyIngress, ruleDefaultDenyEgress, ruleEgressBlocksDNS,
+		ruleUnresolvedNamedPort, ruleNamedPortIPBlock, ruleIgnoredRules, rulePolicyTypesOmitted, ruleMissingNamespace,
+		ruleHostNetworkSelected, ruleAllowAll, ruleHiddenAllowAll,
 	}, decode.ProblemRules("netpol")...)
 }
 
@@ -176,12 +176,12 @@ func Lint(m *Model) []kubeharden.Report {
 		case rejected[p]:
 			r.Findings = append(r.Findings, lintRejected(p)...)
 		case shadowed[p]:
-			r.Findings = append(r.Findings, RuleDuplicateName.Fail(fmt.Sprintf("NetworkPolicy %s is defined again later in the input; only the last definition takes effect", p.ID()), "metadata.name"))
+			r.Findings = append(r.Findings, ruleDuplicateName.Fail(fmt.Sprintf("NetworkPolicy %s is defined again later in the input; only the last definition takes effect", p.ID()), "metadata.name"))
 		default:
 			r.Findings = append(r.Findings, m.lintPolicy(p)...)
 			for _, s := range m.Shadowed {
 				if s.ID() == p.ID() {
-					r.Findings = append(r.Findings, RuleDuplicateName.Fail(fmt.Sprintf("NetworkPolicy %s replaces an earlier definition in %s document %d", p.ID(), s.Origin.Source, s.Origin.Document), "metadata.name"))
+					r.Findings = append(r.Findings, ruleDuplicateName.Fail(fmt.Sprintf("NetworkPolicy %s replaces an earlier definition in %s document %d", p.ID(), s.Origin.Source, s.Origin.Document), "metadata.name"))
 				}
 			}
 		}
@@ -200,16 +200,16 @@ func Lint(m *Model) []kubeharden.Report {
 		}
 		r := kubeharden.Report{Source: ns.Origin.Source, Document: ns.Origin.Document, Object: "Namespace/" + ni.Namespace, Kind: "Namespace"}
 		if ni.DefaultDenyIngress {
-			r.Findings = append(r.Findings, RuleDefaultDenyIngress.Pass("default-deny ingress by "+strings.Join(ni.IngressPolicies, ", "), ""))
+			r.Findings = append(r.Findings, ruleDefaultDenyIngress.Pass("default-deny ingress by "+strings.Join(ni.IngressPolicies, ", "), ""))
 		} else {
-			f := RuleDefaultDenyIngress.Fail(fmt.Sprintf("namespace %s has no policy isolating every pod for ingress (%d pods)", ni.Namespace, ni.Pods), "")
+			f := ruleDefaultDenyIngress.Fail(fmt.Sprintf("namespace %s has no policy isolating every pod for ingress (%d pods)", ni.Namespace, ni.Pods), "")
 			f.Fix = fmt.Sprintf("apply: {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress, namespace: %s}, spec: {podSelector: {}, policyTypes: [Ingress]}}", ni.Namespace)
 			r.Findings = append(r.Findings, f)
 		}
 		if ni.DefaultDenyEgress {
-			r.Findings = append(r.Findings, RuleDefaultDenyEgress.Pass("default-deny egress by "+strings.Join(ni.EgressPolicies, ", "), ""))
+			r.Findings = append(r.Findings, ruleDefaultDenyEgress.Pass("default-deny egress by "+strings.Join(ni.EgressPolicies, ", "), ""))
 		} else {
-			f := RuleDefaultDenyEgress.Fail(fmt.Sprintf("namespace %s has no policy isolating every pod for egress (%d pods)", ni.Namespace, ni.Pods), "")
+			f := ruleDefaultDenyEgress.Fail(fmt.Sprintf("namespace %s has no policy isolating every pod for egress (%d pods)", ni.Namespace, ni.Pods), "")
 			f.Fix = fmt.Sprintf("apply: {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-egress, namespace: %s}, spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]}}", ni.Namespace)
 			r.Findings = append(r.Findings, f)
 		}
@@ -230,10 +230,10 @@ func lintRejected(p *Policy) []kubeharden.Finding {
 	for _, e := range p.Invalid {
 		msg := e.Err.Error()
 		if strings.Contains(msg, "a peer must set") {
-			fs = append(fs, RuleEmptyPeer.Fail(fmt.Sprintf("NetworkPolicy %s: %s is an empty peer {}; the API server rejects the policy", p.ID(), e.Path), e.Path))
+			fs = append(fs, ruleEmptyPeer.Fail(fmt.Sprintf("NetworkPolicy %s: %s is an empty peer {}; the API server rejects the policy", p.ID(), e.Path), e.Path))
 			continue
 		}
-		fs = append(fs, RuleInvalidPolicy.Fail(strings.TrimPrefix(msg, ErrInvalidPolicy.Error()+": "), e.Path))
+		fs = append(fs, ruleInvalidPolicy.Fail(strings.TrimPrefix(msg, ErrInvalidPolicy.Error()+": "), e.Path))
 	}
 	return fs
 }
@@ -242,21 +242,21 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 	var fs []kubeharden.Finding
 	raw, c := p.Raw, p.c
 	if raw.Namespace == "" {
-		fs = append(fs, RuleMissingNamespace.Fail(fmt.Sprintf("NetworkPolicy %s has no metadata.namespace and lands in the namespace it is applied to (here %s)", p.Name(), DefaultNamespace), "metadata.namespace"))
+		fs = append(fs, ruleMissingNamespace.Fail(fmt.Sprintf("NetworkPolicy %s has no metadata.namespace and lands in the namespace it is applied to (here %s)", p.Name(), DefaultNamespace), "metadata.namespace"))
 	}
 	if len(raw.Spec.PolicyTypes) == 0 {
 		if len(raw.Spec.Egress) > 0 && len(raw.Spec.Ingress) == 0 {
-			fs = append(fs, RulePolicyTypesOmitted.Fail("policyTypes is omitted and the policy has only egress rules: it defaults to [Ingress, Egress], so the selected pods also become ingress deny-all", "spec.policyTypes"))
+			fs = append(fs, rulePolicyTypesOmitted.Fail("policyTypes is omitted and the policy has only egress rules: it defaults to [Ingress, Egress], so the selected pods also become ingress deny-all", "spec.policyTypes"))
 		}
 		if raw.Spec.Egress != nil && len(raw.Spec.Egress) == 0 {
-			fs = append(fs, RulePolicyTypesOmitted.Fail("`egress: []` without policyTypes isolates nothing: policyTypes defaults to [Ingress]; add Egress to deny all egress", "spec.egress"))
+			fs = append(fs, rulePolicyTypesOmitted.Fail("`egress: []` without policyTypes isolates nothing: policyTypes defaults to [Ingress]; add Egress to deny all egress", "spec.egress"))
 		}
 	} else {
 		if !c.ingress && len(raw.Spec.Ingress) > 0 {
-			fs = append(fs, RuleIgnoredRules.Fail(fmt.Sprintf("%d ingress rule(s) are ignored: policyTypes does not include Ingress", len(raw.Spec.Ingress)), "spec.ingress"))
+			fs = append(fs, ruleIgnoredRules.Fail(fmt.Sprintf("%d ingress rule(s) are ignored: policyTypes does not include Ingress", len(raw.Spec.Ingress)), "spec.ingress"))
 		}
 		if !c.egress && len(raw.Spec.Egress) > 0 {
-			fs = append(fs, RuleIgnoredRules.Fail(fmt.Sprintf("%d egress rule(s) are ignored: policyTypes does not include Egress", len(raw.Spec.Egress)), "spec.egress"))
+			fs = append(fs, ruleIgnoredRules.Fail(fmt.Sprintf("%d egress rule(s) are ignored: policyTypes does not include Egress", len(raw.Spec.Egress)), "spec.egress"))
 		}
 	}
 	// Selected pods.
@@ -265,12 +265,12 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 		if m.selects(p, pod) {
 			selected = append(selected, pod)
 			if pod.HostNetwork {
-				fs = append(fs, RuleHostNetworkSelected.Fail(fmt.Sprintf("selects hostNetwork pod %s: most CNIs do not enforce NetworkPolicy on it", pod.ID()), "spec.podSelector"))
+				fs = append(fs, ruleHostNetworkSelected.Fail(fmt.Sprintf("selects hostNetwork pod %s: most CNIs do not enforce NetworkPolicy on it", pod.ID()), "spec.podSelector"))
 			}
 		}
 	}
 	if len(selected) == 0 && !c.sel.empty() && !m.opts.Partial {
-		fs = append(fs, RulePolicySelectsNoPods.Fail(fmt.Sprintf("spec.podSelector matches no pod of namespace %s in the input", p.Namespace()), "spec.podSelector"))
+		fs = append(fs, rulePolicySelectsNoPods.Fail(fmt.Sprintf("spec.podSelector matches no pod of namespace %s in the input", p.Namespace()), "spec.podSelector"))
 	}
 	for _, dir := range []struct {
 		name, peers string
@@ -287,7 +287,7 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 				switch pr.kind {
 				case peerIPBlock:
 					if pr.block.cidr.Bits() == 0 {
-						f := RuleAllowAllCIDR.Fail(fmt.Sprintf("%s %s admits every %s address%s", dir.name, pr.block.cidr, family(pr.block.cidr), exceptNote(pr.block)), pp+".ipBlock.cidr")
+						f := ruleAllowAllCIDR.Fail(fmt.Sprintf("%s %s admits every %s address%s", dir.name, pr.block.cidr, family(pr.block.cidr), exceptNote(pr.block)), pp+".ipBlock.cidr")
 						if dir.name == "ingress" {
 							f.Severity = kubeharden.SeverityHigh
 						}
@@ -299,11 +299,11 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 						if pr.pod != nil && !pr.pod.empty() {
 							what = "pods matching the podSelector in every namespace"
 						}
-						fs = append(fs, RuleAnyNamespace.Fail(fmt.Sprintf("namespaceSelector: {} admits %s", what), pp+".namespaceSelector"))
+						fs = append(fs, ruleAnyNamespace.Fail(fmt.Sprintf("namespaceSelector: {} admits %s", what), pp+".namespaceSelector"))
 					}
 					if !m.opts.Partial && !(pr.ns != nil && pr.ns.empty() && (pr.pod == nil || pr.pod.empty())) {
 						if !m.peerSelectsSomePod(pr, p.Namespace()) {
-							fs = append(fs, RulePeerSelectsNoPods.Fail(fmt.Sprintf("%s peer selects no pod in the input", dir.name), pp))
+							fs = append(fs, rulePeerSelectsNoPods.Fail(fmt.Sprintf("%s peer selects no pod in the input", dir.name), pp))
 						}
 					}
 				}
@@ -318,9 +318,9 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 		if allowAll >= 0 && dir.active {
 			rp := fmt.Sprintf("spec.%s[%d]", dir.name, allowAll)
 			if len(dir.rules) > 1 || len(dir.rules[allowAll].peers) > 0 {
-				fs = append(fs, RuleHiddenAllowAll.Fail(fmt.Sprintf("%s admits all %s traffic, so the policy's other %d rule(s) and its peers restrict nothing", rp, dir.name, len(dir.rules)-1), rp))
+				fs = append(fs, ruleHiddenAllowAll.Fail(fmt.Sprintf("%s admits all %s traffic, so the policy's other %d rule(s) and its peers restrict nothing", rp, dir.name, len(dir.rules)-1), rp))
 			} else {
-				fs = append(fs, RuleAllowAll.Fail(fmt.Sprintf("%s admits all %s traffic to the selected pods", rp, dir.name), rp))
+				fs = append(fs, ruleAllowAll.Fail(fmt.Sprintf("%s admits all %s traffic to the selected pods", rp, dir.name), rp))
 			}
 		}
 	}
@@ -345,7 +345,7 @@ func (m *Model) lintPolicy(p *Policy) []kubeharden.Finding {
 			if len(noTCP) > 0 {
 				parts = append(parts, "TCP 53 from "+strings.Join(noTCP, ", "))
 			}
-			fs = append(fs, RuleEgressBlocksDNS.Fail("egress isolation blocks DNS: "+strings.Join(parts, "; "), "spec.policyTypes"))
+			fs = append(fs, ruleEgressBlocksDNS.Fail("egress isolation blocks DNS: "+strings.Join(parts, "; "), "spec.policyTypes"))
 		}
 	}
 	return fs
@@ -433,7 +433,7 @@ func (m *Model) lintNamedPorts(p *Policy, r *crule, ingress bool, rp string, sel
 		}
 		for j := range r.peers {
 			if r.peers[j].kind == peerIPBlock {
-				fs = append(fs, RuleNamedPortIPBlock.Fail(fmt.Sprintf("%s names a port but %s.to[%d] is an ipBlock: the name cannot resolve on an IP", rp, rp, j), fmt.Sprintf("%s.to[%d]", rp, j)))
+				fs = append(fs, ruleNamedPortIPBlock.Fail(fmt.Sprintf("%s names a port but %s.to[%d] is an ipBlock: the name cannot resolve on an IP", rp, rp, j), fmt.Sprintf("%s.to[%d]", rp, j)))
 				break
 			}
 		}
@@ -458,7 +458,7 @@ func (m *Model) lintNamedPorts(p *Policy, r *crule, ingress bool, rp string, sel
 			if !ingress {
 				who = "the destination pods"
 			}
-			fs = append(fs, RuleUnresolvedNamedPort.Fail(fmt.Sprintf("named port %q/%s is not defined by any of %s (%d pods); the entry admits nothing", cp.name, cp.proto, who, len(dests)), fmt.Sprintf("%s.ports[%d].port", rp, k)))
+			fs = append(fs, ruleUnresolvedNamedPort.Fail(fmt.Sprintf("named port %q/%s is not defined by any of %s (%d pods); the entry admits nothing", cp.name, cp.proto, who, len(dests)), fmt.Sprintf("%s.ports[%d].port", rp, k)))
 		}
 	}
 	return fs
