@@ -469,3 +469,23 @@ func TestWriteKubesecCompat(t *testing.T) {
 		assert.Equal(t, string(want), b.String(), "%q", s)
 	}
 }
+
+// TestRequestLog checks the structured log line of a scan.
+func TestRequestLog(t *testing.T) {
+	var buf bytes.Buffer
+	s := newServer(testConfig(t), slog.New(slog.NewJSONHandler(&buf, nil)))
+	req := httptest.NewRequest("POST", "/scan", strings.NewReader(privilegedPod))
+	req.RemoteAddr = "192.0.2.7:4242"
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &line), buf.String())
+	assert.Equal(t, "request", line["msg"])
+	assert.Equal(t, "INFO", line["level"])
+	assert.Equal(t, "POST", line["method"])
+	assert.Equal(t, "/scan", line["path"])
+	assert.Equal(t, float64(200), line["status"])
+	assert.Equal(t, float64(1), line["reports"])
+	assert.Equal(t, float64(len(privilegedPod)), line["request_bytes"])
+	assert.Equal(t, "192.0.2.7:4242", line["remote"])
+	assert.Contains(t, line, "duration_ms")
+}
