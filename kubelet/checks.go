@@ -36,38 +36,38 @@ func Evaluate(e *Effective, opts Options) []kubeharden.Finding {
 	}
 
 	v := e.Get("authentication.anonymous.enabled")
-	add(RuleAnonymousAuth, !v.Bool(), v, ternary(v.Bool(), "anonymous requests to the kubelet API are allowed: ", "anonymous authentication is disabled: ")+v.describe("authentication.anonymous.enabled"),
+	add(ruleAnonymousAuth, !v.Bool(), v, ternary(v.Bool(), "anonymous requests to the kubelet API are allowed: ", "anonymous authentication is disabled: ")+v.describe("authentication.anonymous.enabled"),
 		e.fix(v, "authentication.anonymous.enabled: false", "--anonymous-auth=false"))
 
 	v = e.Get("authorization.mode")
 	switch mode := v.Str(); mode {
 	case "AlwaysAllow":
-		add(RuleAuthorizationMode, false, v, "every request to the kubelet API is authorized: "+v.describe("authorization.mode"),
+		add(ruleAuthorizationMode, false, v, "every request to the kubelet API is authorized: "+v.describe("authorization.mode"),
 			e.fix(v, "authorization.mode: Webhook", "--authorization-mode=Webhook"))
 	case "Webhook":
-		add(RuleAuthorizationMode, true, v, "kubelet API requests are authorized by the API server: "+v.describe("authorization.mode"), "")
+		add(ruleAuthorizationMode, true, v, "kubelet API requests are authorized by the API server: "+v.describe("authorization.mode"), "")
 	default:
-		add(RuleAuthorizationMode, false, v, fmt.Sprintf("%q is not a kubelet authorization mode (AlwaysAllow or Webhook): the kubelet will not start: %s", mode, v.describe("authorization.mode")),
+		add(ruleAuthorizationMode, false, v, fmt.Sprintf("%q is not a kubelet authorization mode (AlwaysAllow or Webhook): the kubelet will not start: %s", mode, v.describe("authorization.mode")),
 			e.fix(v, "authorization.mode: Webhook", "--authorization-mode=Webhook"))
 	}
 
 	v = e.Get("authentication.x509.clientCAFile")
 	if v.Str() != "" {
-		add(RuleClientCAFile, true, v, "client certificates are verified: "+v.describe("authentication.x509.clientCAFile"), "")
+		add(ruleClientCAFile, true, v, "client certificates are verified: "+v.describe("authentication.x509.clientCAFile"), "")
 	} else {
-		add(RuleClientCAFile, false, v, "no client CA file: client certificates are not authenticated: "+v.describe("authentication.x509.clientCAFile"),
+		add(ruleClientCAFile, false, v, "no client CA file: client certificates are not authenticated: "+v.describe("authentication.x509.clientCAFile"),
 			e.fix(v, "authentication.x509.clientCAFile: /etc/kubernetes/pki/ca.crt", "--client-ca-file=/etc/kubernetes/pki/ca.crt"))
 	}
 
 	v = e.Get("readOnlyPort")
 	if v.Int() == 0 {
-		add(RuleReadOnlyPort, true, v, "the unauthenticated read-only port is off: "+v.describe("readOnlyPort"), "")
+		add(ruleReadOnlyPort, true, v, "the unauthenticated read-only port is off: "+v.describe("readOnlyPort"), "")
 	} else {
 		msg := "the unauthenticated read-only API listens on port " + v.String() + ": " + v.describe("readOnlyPort")
 		if !v.Set {
 			msg += "; kube-bench passes this check because the port is not \"defined\", but 10255 is the flags-only default"
 		}
-		add(RuleReadOnlyPort, false, v, msg, e.fix(v, "readOnlyPort: 0", "--read-only-port=0"))
+		add(ruleReadOnlyPort, false, v, msg, e.fix(v, "readOnlyPort: 0", "--read-only-port=0"))
 	}
 
 	v = e.Get("streamingConnectionIdleTimeout")
@@ -76,14 +76,14 @@ func Evaluate(e *Effective, opts Options) []kubeharden.Finding {
 		note = "; note: the field is deprecated and has no effect from Kubernetes 1.34"
 	}
 	if v.Duration() != 0 {
-		add(RuleStreamingConnectionIdleTimeout, true, v, "idle streaming connections time out: "+v.describe("streamingConnectionIdleTimeout")+note, "")
+		add(ruleStreamingConnectionIdleTimeout, true, v, "idle streaming connections time out: "+v.describe("streamingConnectionIdleTimeout")+note, "")
 	} else {
-		add(RuleStreamingConnectionIdleTimeout, false, v, "idle streaming connections never time out: "+v.describe("streamingConnectionIdleTimeout")+note,
+		add(ruleStreamingConnectionIdleTimeout, false, v, "idle streaming connections never time out: "+v.describe("streamingConnectionIdleTimeout")+note,
 			e.fix(v, "streamingConnectionIdleTimeout: 4h", "--streaming-connection-idle-timeout=4h"))
 	}
 
 	v = e.Get("makeIPTablesUtilChains")
-	add(RuleMakeIPTablesUtilChains, v.Bool(), v, ternary(v.Bool(), "the kubelet manages its iptables chains: ", "the kubelet does not manage its iptables chains: ")+v.describe("makeIPTablesUtilChains"),
+	add(ruleMakeIPTablesUtilChains, v.Bool(), v, ternary(v.Bool(), "the kubelet manages its iptables chains: ", "the kubelet does not manage its iptables chains: ")+v.describe("makeIPTablesUtilChains"),
 		e.fix(v, "makeIPTablesUtilChains: true", "--make-iptables-util-chains=true"))
 
 	v = e.Get("--hostname-override")
@@ -92,27 +92,27 @@ func Evaluate(e *Effective, opts Options) []kubeharden.Finding {
 		if v.Set {
 			msg = "--hostname-override is empty, so the kubelet uses the host name: " + v.Origin.String()
 		}
-		add(RuleHostnameOverride, true, v, msg, "")
+		add(ruleHostnameOverride, true, v, msg, "")
 	} else {
-		add(RuleHostnameOverride, false, v, "the node name is overridden: "+v.describe("--hostname-override"),
+		add(ruleHostnameOverride, false, v, "the node name is overridden: "+v.describe("--hostname-override"),
 			"remove "+v.Origin.Key+" ("+v.Origin.String()+")")
 	}
 
 	v = e.Get("eventRecordQPS")
 	switch q := v.Int(); {
 	case q < 0:
-		add(RuleEventRecordQPS, false, v, "negative event QPS is invalid; the kubelet will not start: "+v.describe("eventRecordQPS"), e.fix(v, "eventRecordQPS: 50", "--event-qps=50"))
+		add(ruleEventRecordQPS, false, v, "negative event QPS is invalid; the kubelet will not start: "+v.describe("eventRecordQPS"), e.fix(v, "eventRecordQPS: 50", "--event-qps=50"))
 	case q == 0:
-		add(RuleEventRecordQPS, true, v, "event creation is not rate limited (0 = unlimited), so every event is recorded: "+v.describe("eventRecordQPS"), "")
+		add(ruleEventRecordQPS, true, v, "event creation is not rate limited (0 = unlimited), so every event is recorded: "+v.describe("eventRecordQPS"), "")
 	default:
-		add(RuleEventRecordQPS, true, v, "events are rate limited at "+v.String()+" per second: "+v.describe("eventRecordQPS"), "")
+		add(ruleEventRecordQPS, true, v, "events are rate limited at "+v.String()+" per second: "+v.describe("eventRecordQPS"), "")
 	}
 
 	cert, key := e.Get("tlsCertFile"), e.Get("tlsPrivateKeyFile")
 	bootstrap := e.Get("serverTLSBootstrap")
 	switch {
 	case cert.Str() != "" && key.Str() != "":
-		add(RuleTLSCertificate, true, cert, "serving certificate "+cert.describe("tlsCertFile")+", key "+key.describe("tlsPrivateKeyFile"), "")
+		add(ruleTLSCertificate, true, cert, "serving certificate "+cert.describe("tlsCertFile")+", key "+key.describe("tlsPrivateKeyFile"), "")
 	default:
 		missing := cert
 		name := "tlsCertFile"
@@ -123,27 +123,27 @@ func Evaluate(e *Effective, opts Options) []kubeharden.Finding {
 		if bootstrap.Bool() {
 			msg += "; note: serverTLSBootstrap is true (" + bootstrap.Origin.String() + "), so the serving certificate is requested through the CSR API: a legitimate alternative if the CSRs are approved"
 		}
-		add(RuleTLSCertificate, false, missing, msg, e.fix(missing, name+": /var/lib/kubelet/pki/kubelet.crt", "--"+settingFlag(name)+"=<file>"))
+		add(ruleTLSCertificate, false, missing, msg, e.fix(missing, name+": /var/lib/kubelet/pki/kubelet.crt", "--"+settingFlag(name)+"=<file>"))
 	}
 
 	v = e.Get("rotateCertificates")
 	if v.Bool() {
-		add(RuleRotateCertificates, true, v, "client certificate rotation is on: "+v.describe("rotateCertificates"), "")
+		add(ruleRotateCertificates, true, v, "client certificate rotation is on: "+v.describe("rotateCertificates"), "")
 	} else {
 		msg := "client certificate rotation is off: " + v.describe("rotateCertificates")
 		if !v.Set {
 			msg += " (the field defaults to false; kube-bench passes an absent value because kubeadm writes true)"
 		}
-		add(RuleRotateCertificates, false, v, msg, e.fix(v, "rotateCertificates: true", "--rotate-certificates=true"))
+		add(ruleRotateCertificates, false, v, msg, e.fix(v, "rotateCertificates: true", "--rotate-certificates=true"))
 	}
 
 	g := e.Gate("RotateKubeletServerCertificate", true)
 	gv := Value{Name: "featureGates.RotateKubeletServerCertificate", V: g.Enabled, Set: g.Set, Origin: g.Origin}
 	if g.Enabled {
-		add(RuleRotateServerCertificates, true, gv, "serving certificate rotation is allowed: "+gv.describe("featureGates.RotateKubeletServerCertificate"), "")
+		add(ruleRotateServerCertificates, true, gv, "serving certificate rotation is allowed: "+gv.describe("featureGates.RotateKubeletServerCertificate"), "")
 	} else {
 		fix := "remove RotateKubeletServerCertificate=false (" + g.Origin.String() + ")"
-		add(RuleRotateServerCertificates, false, gv, "the RotateKubeletServerCertificate gate is off: "+gv.describe("featureGates.RotateKubeletServerCertificate"), fix)
+		add(ruleRotateServerCertificates, false, gv, "the RotateKubeletServerCertificate gate is off: "+gv.describe("featureGates.RotateKubeletServerCertificate"), fix)
 	}
 
 	v = e.Get("tlsCipherSuites")
@@ -155,35 +155,35 @@ func Evaluate(e *Effective, opts Options) []kubeharden.Finding {
 	}
 	switch {
 	case len(v.List()) == 0:
-		add(RuleTLSCipherSuites, false, v, "no cipher suites are configured, so Go's defaults apply: "+v.describe("tlsCipherSuites"),
+		add(ruleTLSCipherSuites, false, v, "no cipher suites are configured, so Go's defaults apply: "+v.describe("tlsCipherSuites"),
 			e.fix(v, "tlsCipherSuites: ["+strings.Join(strongCiphers, ", ")+"]", "--tls-cipher-suites="+strings.Join(strongCiphers, ",")))
 	case len(weak) > 0:
-		add(RuleTLSCipherSuites, false, v, "cipher suites outside the CIS list: "+strings.Join(weak, ", ")+": "+v.describe("tlsCipherSuites"),
+		add(ruleTLSCipherSuites, false, v, "cipher suites outside the CIS list: "+strings.Join(weak, ", ")+": "+v.describe("tlsCipherSuites"),
 			e.fix(v, "tlsCipherSuites without "+strings.Join(weak, ", "), "--tls-cipher-suites without "+strings.Join(weak, ", ")))
 	default:
-		add(RuleTLSCipherSuites, true, v, "only strong cipher suites: "+v.describe("tlsCipherSuites"), "")
+		add(ruleTLSCipherSuites, true, v, "only strong cipher suites: "+v.describe("tlsCipherSuites"), "")
 	}
 
 	v = e.Get("podPidsLimit")
 	if v.Int() > 0 {
-		add(RulePodPidsLimit, true, v, "pods are limited to "+v.String()+" PIDs: "+v.describe("podPidsLimit"), "")
+		add(rulePodPidsLimit, true, v, "pods are limited to "+v.String()+" PIDs: "+v.describe("podPidsLimit"), "")
 	} else {
 		msg := "pods have no PID limit: " + v.describe("podPidsLimit")
 		if v.Set {
 			msg += " (a value below 1 means unlimited; kube-bench passes any value that is present)"
 		}
-		add(RulePodPidsLimit, false, v, msg, e.fix(v, "podPidsLimit: 4096", "--pod-max-pids=4096"))
+		add(rulePodPidsLimit, false, v, msg, e.fix(v, "podPidsLimit: 4096", "--pod-max-pids=4096"))
 	}
 
 	v = e.Get("seccompDefault")
 	if v.Bool() {
-		add(RuleSeccompDefault, true, v, "containers without a seccomp profile get RuntimeDefault: "+v.describe("seccompDefault"), "")
+		add(ruleSeccompDefault, true, v, "containers without a seccomp profile get RuntimeDefault: "+v.describe("seccompDefault"), "")
 	} else {
 		msg := "containers without a seccomp profile run unconfined: " + v.describe("seccompDefault")
 		if v.Set {
 			msg += " (kube-bench passes any value that is present)"
 		}
-		add(RuleSeccompDefault, false, v, msg, e.fix(v, "seccompDefault: true", "--seccomp-default=true"))
+		add(ruleSeccompDefault, false, v, msg, e.fix(v, "seccompDefault: true", "--seccomp-default=true"))
 	}
 	return out
 }
@@ -359,7 +359,7 @@ func evaluateFiles(fsys fs.FS, svc *Service, e *Effective, opts NodeOptions) []k
 	var out []kubeharden.Finding
 	if svc != nil {
 		for _, p := range append([]string{svc.Unit}, svc.DropIns...) {
-			out = append(out, fileChecks(files, p, "kubelet service file", 0o600, RuleServiceFilePermissions, RuleServiceFileOwnership)...)
+			out = append(out, fileChecks(files, p, "kubelet service file", 0o600, ruleServiceFilePermissions, ruleServiceFileOwnership)...)
 		}
 	}
 	proxy := opts.ProxyKubeconfig
@@ -373,28 +373,28 @@ func evaluateFiles(fsys fs.FS, svc *Service, e *Effective, opts NodeOptions) []k
 	}
 	if proxy == "" {
 		out = append(out,
-			RuleProxyKubeconfigPermissions.Pass("no kube-proxy kubeconfig file on this node (kubeadm runs kube-proxy as a DaemonSet): not applicable", ""),
-			RuleProxyKubeconfigOwnership.Pass("no kube-proxy kubeconfig file on this node: not applicable", ""))
+			ruleProxyKubeconfigPermissions.Pass("no kube-proxy kubeconfig file on this node (kubeadm runs kube-proxy as a DaemonSet): not applicable", ""),
+			ruleProxyKubeconfigOwnership.Pass("no kube-proxy kubeconfig file on this node: not applicable", ""))
 	} else {
-		out = append(out, fileChecks(files, proxy, "kube-proxy kubeconfig", 0o600, RuleProxyKubeconfigPermissions, RuleProxyKubeconfigOwnership)...)
+		out = append(out, fileChecks(files, proxy, "kube-proxy kubeconfig", 0o600, ruleProxyKubeconfigPermissions, ruleProxyKubeconfigOwnership)...)
 	}
 	if kc := e.Get("--kubeconfig"); kc.Str() != "" {
-		out = append(out, fileChecks(files, absPath(e.WorkingDirectory, kc.Str()), "kubelet kubeconfig", 0o600, RuleKubeconfigPermissions, RuleKubeconfigOwnership)...)
+		out = append(out, fileChecks(files, absPath(e.WorkingDirectory, kc.Str()), "kubelet kubeconfig", 0o600, ruleKubeconfigPermissions, ruleKubeconfigOwnership)...)
 	} else {
 		out = append(out,
-			RuleKubeconfigPermissions.Pass("no --kubeconfig: the kubelet runs standalone: not applicable", "--kubeconfig"),
-			RuleKubeconfigOwnership.Pass("no --kubeconfig: the kubelet runs standalone: not applicable", "--kubeconfig"))
+			ruleKubeconfigPermissions.Pass("no --kubeconfig: the kubelet runs standalone: not applicable", "--kubeconfig"),
+			ruleKubeconfigOwnership.Pass("no --kubeconfig: the kubelet runs standalone: not applicable", "--kubeconfig"))
 	}
 	if ca := e.Get("authentication.x509.clientCAFile"); ca.Str() != "" {
 		base := e.WorkingDirectory
 		if ca.Origin.Kind == OriginConfigFile || ca.Origin.Kind == OriginDropIn {
 			base = path.Dir(ca.Origin.File) // relative paths in a config file resolve against its directory
 		}
-		out = append(out, fileChecks(files, absPath(base, ca.Str()), "client CA file", 0o644, RuleClientCAFilePermissions, RuleClientCAFileOwnership)...)
+		out = append(out, fileChecks(files, absPath(base, ca.Str()), "client CA file", 0o644, ruleClientCAFilePermissions, ruleClientCAFileOwnership)...)
 	} else {
 		out = append(out,
-			RuleClientCAFilePermissions.Pass("no client CA file configured (see 4.2.3): not applicable", "authentication.x509.clientCAFile"),
-			RuleClientCAFileOwnership.Pass("no client CA file configured (see 4.2.3): not applicable", "authentication.x509.clientCAFile"))
+			ruleClientCAFilePermissions.Pass("no client CA file configured (see 4.2.3): not applicable", "authentication.x509.clientCAFile"),
+			ruleClientCAFileOwnership.Pass("no client CA file configured (see 4.2.3): not applicable", "authentication.x509.clientCAFile"))
 	}
 	if e.ConfigFile != "" || len(e.DropIns) > 0 {
 		cfgs := e.DropIns
@@ -402,12 +402,12 @@ func evaluateFiles(fsys fs.FS, svc *Service, e *Effective, opts NodeOptions) []k
 			cfgs = append([]string{e.ConfigFile}, cfgs...)
 		}
 		for _, p := range cfgs {
-			out = append(out, fileChecks(files, p, "kubelet config file", 0o600, RuleConfigFilePermissions, RuleConfigFileOwnership)...)
+			out = append(out, fileChecks(files, p, "kubelet config file", 0o600, ruleConfigFilePermissions, ruleConfigFileOwnership)...)
 		}
 	} else {
 		out = append(out,
-			RuleConfigFilePermissions.Pass("no --config file (flags-only mode): not applicable", "--config"),
-			RuleConfigFileOwnership.Pass("no --config file (flags-only mode): not applicable", "--config"))
+			ruleConfigFilePermissions.Pass("no --config file (flags-only mode): not applicable", "--config"),
+			ruleConfigFileOwnership.Pass("no --config file (flags-only mode): not applicable", "--config"))
 	}
 	return out
 }

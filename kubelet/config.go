@@ -401,7 +401,7 @@ func (e *Effective) apply(cd *ConfigDoc, kind OriginKind) {
 func (e *Effective) addError(err error) {
 	ie := asInputErr("", err)
 	e.Errors = append(e.Errors, *ie)
-	e.Findings = append(e.Findings, RuleConfigError.Fail(ie.Error(), ""))
+	e.Findings = append(e.Findings, ruleConfigError.Fail(ie.Error(), ""))
 }
 
 // applyFlags puts the command line on top: the last occurrence of a
@@ -474,7 +474,7 @@ func (e *Effective) applyFlags(c *CommandLine) {
 		}
 	}
 	for _, p := range c.Problems {
-		f := RuleInvalidCommandLine.Fail(p.Error(), "")
+		f := ruleInvalidCommandLine.Fail(p.Error(), "")
 		var ie *kubeharden.InputError
 		if errors.As(p, &ie) {
 			f.Position = kubeharden.Position{File: ie.Source, Line: ie.Line}
@@ -485,7 +485,7 @@ func (e *Effective) applyFlags(c *CommandLine) {
 }
 
 func (e *Effective) flagProblem(f Flag, err error) {
-	fd := RuleInvalidCommandLine.Fail(fmt.Sprintf("%s: %v: the kubelet refuses to start", f.Written, err), "--"+f.Name)
+	fd := ruleInvalidCommandLine.Fail(fmt.Sprintf("%s: %v: the kubelet refuses to start", f.Written, err), "--"+f.Name)
 	fd.Position = kubeharden.Position{File: f.Origin.File, Line: f.Origin.Line}
 	e.Findings = append(e.Findings, fd)
 }
