@@ -15,6 +15,7 @@ import (
 // scanner collects the findings of one object.
 type scanner struct {
 	findings []kubeharden.Finding
+	opts     *scanOpts
 }
 
 func (s *scanner) fail(r *kubeharden.Rule, msg, path, fix string) *kubeharden.Finding {
@@ -259,6 +260,7 @@ func (s *scanner) run(o *object) {
 		for i := range podChecks {
 			podChecks[i].run(s, podChecks[i].rule, p)
 		}
+		s.checkPSS(o.pod, s.opts)
 	}
 	if o.hasClaim {
 		checkClaims(s, o.claims)

@@ -53,9 +53,43 @@ func ParseCompat(s string) (Compat, error) {
 type Options struct {
 	// Compat selects kubesec-compatible results instead of kubeharden's.
 	Compat Compat
-	// IgnoreAnnotation disables suppressions through the object annotation
-	// kubeharden.io/suppress (see SuppressAnnotation).
+	// IgnoreAnnotation disables suppressions through the object annotations
+	// kubeharden.io/suppress and kubeharden.io/ignore (see
+	// SuppressAnnotation).
 	IgnoreAnnotation bool
+	// PSSVersion is the Pod Security Standards policy version the pod
+	// templates are evaluated at: "" or "latest" (the newest rules of
+	// k8s.io/pod-security-admission, v1.37 for v0.37.2), or "v1.N" (also
+	// "1.N"); versions newer than the library's newest rules use those.
+	PSSVersion string
+	// PSSLevel is the Pod Security level the policy enforces: "" or
+	// "privileged" (none: PSS findings are advice, severity low for
+	// baseline and info for restricted), "baseline" (manifest/PSSBaseline
+	// findings get severity high), "restricted" (manifest/PSSBaseline and
+	// manifest/PSSRestricted findings get severity high). The CLI flag
+	// --pss L sets PSSLevel = L; see the package documentation for how a
+	// high finding fails a gate.
+	PSSLevel string
+}
+
+// scanOpts are Options resolved once per scan.
+type scanOpts struct {
+	pssMinor     int
+	pssLabel     string
+	pssEnforce   int
+	pssLevelName string
+}
+
+func resolve(opts Options) (scanOpts, error) {
+	lvl, err := pssLevel(opts.PSSLevel)
+	if err != nil {
+		return scanOpts{}, err
+	}
+	m, label, err := pssVersion(opts.PSSVersion)
+	if err != nil {
+		return scanOpts{}, err
+	}
+	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel}, nil
 }
 
 // SuppressAnnotation is the object annotation that suppresses rules for
@@ -82,8 +116,9 @@ var ErrMissingKind = errors.New("missing kind")
 func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, []*kubeharden.InputError) {
 	docs, errs := decode.Split(data, source, decode.Options{})
 	reports := make([]kubeharden.Report, 0, len(docs))
+	so, oerr := resolve(opts)
 	for _, d := range docs {
-		r, err := ScanDocument(d, opts)
+		r, err := scanDocument(d, opts, &so, oerr)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -102,6 +137,16 @@ func Scan(source string, data []byte, opts Options) ([]kubeharden.Report, []*kub
 // analyse (default mode) and an error, with a nil report, for documents that
 // cannot be analysed (a missing kind, a value of the wrong type).
 func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeharden.InputError) {
+	so, err := resolve(opts)
+	return scanDocument(d, opts, &so, err)
+}
+
+func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) (*kubeharden.Report, *kubeharden.InputError) {
+	if d.MetaErr != nil {
+		// apiVersion, kind or metadata of the wrong type: the API server
+		// (and kubesec's decoder) reject the object.
+		return nil, d.MetaErr
+	}
 	if opts.Compat == CompatKubesec {
 		return scanKubesec(d)
 	}
@@ -123,10 +168,13 @@ func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeha
 	if o == nil {
 		return nil, nil
 	}
+	if optErr != nil {
+		return nil, d.Error(optErr, "")
+	}
 	o.kind = d.Meta.Kind
 	// One allocation for the usual number of findings (about one per
 	// rule, a few more per extra container).
-	s := scanner{findings: make([]kubeharden.Finding, 0, len(problems)+32)}
+	s := scanner{findings: make([]kubeharden.Finding, 0, len(problems)+32), opts: so}
 	if len(problems) > 0 {
 		s.findings = append(s.findings, decode.ProblemFindings("manifest", d, problems)...)
 	}

@@ -199,6 +199,7 @@ var catalogue = []*kubeharden.Rule{
 	&ruleRequestsCPU, &ruleLimitsCPU, &ruleRequestsMemory, &ruleLimitsMemory, &ruleServiceAccountName,
 	&ruleAutomountServiceAccountToken, &ruleUserNamespace, &ruleSeccompProfile, &ruleAppArmorProfile,
 	&ruleVolumeClaimAccessMode, &ruleVolumeClaimRequestsStorage,
+	&rulePSSBaseline, &rulePSSRestricted,
 }
 
 // Rules returns the package's catalogue: the workload and binding rules

@@ -189,8 +189,17 @@ func sts(claims string) string {
 		ctrs(`{}`) + `}},"volumeClaimTemplates":` + claims + `}}`
 }
 
+// allRuleCases joins the case tables of the package's test files.
+func allRuleCases() []ruleCase {
+	var out []ruleCase
+	for _, t := range [][]ruleCase{ruleCases, pssCases, hardeningCases, kindCases} {
+		out = append(out, t...)
+	}
+	return out
+}
+
 func TestRules(t *testing.T) {
-	for _, tc := range ruleCases {
+	for _, tc := range allRuleCases() {
 		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
 			r := scanOne(t, tc.doc)
 			fails := byRule(r, tc.rule, false)
@@ -217,7 +226,7 @@ func TestRules(t *testing.T) {
 // case in the table.
 func TestRulesCovered(t *testing.T) {
 	failing, clean := map[string]bool{}, map[string]bool{}
-	for _, tc := range ruleCases {
+	for _, tc := range allRuleCases() {
 		if tc.fails > 0 {
 			failing[tc.rule] = true
 		} else {

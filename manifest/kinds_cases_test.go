@@ -1,0 +1,5 @@
+package manifest
+
+var hardeningCases = []ruleCase{}
+
+var kindCases = []ruleCase{}
