@@ -378,11 +378,19 @@ func (c *cursor) parseGeneric(access map[string]bool, keys map[string]bool, peer
 			c.fail(t.off, "'in' is not allowed for %s", cond.Key)
 			return
 		}
-		if cond.Paren && (cond.Key == "peer" || cond.Key == "label" || c.r.Kind == RuleDbus || c.r.Kind == RuleUnix) && cond.Key != "set" {
-			if c.r.Kind == RuleDbus && cond.Key == "bus" || len(cond.Values) != 1 {
-				c.fail(t.off, "%s takes a single value", cond.Key)
-				return
-			}
+		if cond.Paren && cond.Key == "peer" {
+			// ptrace/signal peers are a single label, never a list.
+			c.fail(t.off, "peer takes a label, not a parenthesised list")
+			return
+		}
+		if cond.Paren && (cond.Key == "label" || c.r.Kind == RuleDbus || c.r.Kind == RuleUnix) && cond.Key != "set" && len(cond.Values) != 1 {
+			c.fail(t.off, "%s takes a single value", cond.Key)
+			return
+		}
+		if c.r.Kind == RuleUnix && (cond.Key == "attr" || cond.Key == "opt" || cond.Key == "protocol") {
+			// Documented in apparmor.d(5) but rejected by apparmor_parser
+			// ("not currently supported", "invalid conditional").
+			c.invalid(t.off, "%s= is not supported by apparmor_parser", cond.Key)
 		}
 		for _, v := range cond.Values {
 			if v == "=" {

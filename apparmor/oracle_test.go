@@ -1,0 +1,156 @@
+package apparmor
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// oracle308 holds single rules with the verdict Debian's apparmor_parser
+// 3.0.8 gave for them (`apparmor_parser -Q -K`, inside
+// "include <tunables/global>\nprofile t {\n RULE\n}\n"). A literal \n in a
+// rule is a newline.
+var oracle308 = []struct {
+	rule   string
+	accept bool
+}{
+	{"pivot_root /new,", true},
+	{"pivot_root oldroot=/old /new/,", true},
+	{"change_profile safe -> foo,", false},
+	{"ptrace (trace) peer=foo bar,", false},
+	{"signal (send) peer=a peer=b,", false},
+	{"unix (connect) addr=none,", true},
+	{"capability chown chown,", true},
+	{"network inet tcp,", true},
+	{"network inet6 udp,", true},
+	{"network tcp stream,", false},
+	{"dbus (send) bus=system,", true},
+	{"umount -> /x,", false},
+	{"mount -> /x/ /y/,", false},
+	{"set rlimit cpu <= 10ms,", false},
+	{"set rlimit rttime <= 10m,", false},
+	{"set rlimit as <= 1T,", false},
+	{"/a rwlkm,", true},
+	{"/a rwk,", true},
+	{"owner /a r,", true},
+	{"other /a r,", true},
+	{"/a mr -> b,", true},
+	{"link /a -> b,", true},
+	{"file /a r,", true},
+	{"file rw /a,", true},
+	{"dbus bind bus=session name=org.foo,", true},
+	{"dbus receive bus=session path=/a interface=b member=c peer=(label=x),", true},
+	{"dbus eavesdrop bus=session,", true},
+	{"dbus (send, receive, bind) bus=session,", true},
+	{"dbus send bus=session name=org.foo,", false},
+	{"dbus send peer=(name=org.foo),", true},
+	{"dbus send bus=(session),", true},
+	{"dbus send bus=system path=/{a,b},", true},
+	{"unix (bind) addr=@foo,", true},
+	{"unix (listen) type=stream addr=@foo,", true},
+	{"unix (send) peer=(addr=@foo),", true},
+	{"unix (accept) peer=(label=foo),", true},
+	{"unix (create) type=dgram,", true},
+	{"unix (getattr) peer=(label=x),", false},
+	{"unix (setopt) opt=foo,", false},
+	{"unix (connect) type=bogus,", false},
+	{"unix protocol=0,", false},
+	{"unix attr=foo,", false},
+	{"mount fstype=proc -> /proc/,", true},
+	{"mount options=(bind) /a/ -> /b/,", true},
+	{"mount options in (ro, remount) -> /a/,", true},
+	{"mount options=(remount, ro) -> /a/,", true},
+	{"mount options=(rbind,rw) /a/ -> /b/,", true},
+	{"mount options=(move) /a/ -> /b/,", true},
+	{"mount options=(make-slave) -> /a/,", true},
+	{"mount options=(bogus) -> /a/,", false},
+	{"mount fstype=ext4 options=(ro) /dev/sd* -> /mnt/**,", true},
+	{"remount /a/,", true},
+	{"remount options=(ro,bind) /a/,", true},
+	{"umount /a/,", true},
+	{"umount fstype=tmpfs /a/,", true},
+	{"signal (send) set=(hup int) peer=foo,", true},
+	{"signal send set=hup,", true},
+	{"signal (receive) set=(rtmin+5),", true},
+	{"signal (send) set=(usr1, usr2),", true},
+	{"signal peer=foo,", true},
+	{"signal (bogus),", false},
+	{"ptrace (read, readby),", true},
+	{"ptrace (tracedby) peer=foo,", true},
+	{"ptrace trace peer=/usr/bin/*,", true},
+	{"ptrace peer=(foo),", false},
+	{"network inet dgram,", true},
+	{"network inet6 seqpacket,", true},
+	{"network packet raw,", true},
+	{"network bluetooth,", true},
+	{"network netlink raw,", true},
+	{"network inet stream tcp,", false},
+	{"network (send) inet,", false},
+	{"network inet icmp,", true},
+	{"capability audit_read perfmon bpf checkpoint_restore,", true},
+	{"capability bogus,", false},
+	{"deny capability sys_admin,", true},
+	{"audit capability,", true},
+	{"change_profile /usr/bin/x,", true},
+	{"change_profile unsafe /usr/bin/x -> y,", true},
+	{"change_profile -> @{profile_name},", true},
+	{"change_profile /a -> b//c,", true},
+	{"set rlimit nproc <= 10,", true},
+	{"set rlimit stack <= 8M,", true},
+	{"set rlimit nice <= -5,", true},
+	{"set rlimit rtprio <= 5,", true},
+	{"set rlimit data <= infinity,", true},
+	{"set rlimit bogus <= 1,", false},
+	{"/a ix,", true},
+	{"/a Pix,", true},
+	{"/a PUx,", true},
+	{"/a pUx,", true},
+	{"/a Cx -> b,", true},
+	{"/a cx -> b//c,", true},
+	{"/a px -> :ns:prof,", true},
+	{"/a x,", false},
+	{"deny /a rwx,", true},
+	{"deny /a l,", true},
+	{"audit deny owner /a rw,", true},
+	{"/a/** r,", true},
+	{"/a/*/b[0-9]* r,", true},
+	{"/a/{b,c}/{d,e} r,", true},
+	{"/a/{b,{c,d}} r,", true},
+	{"/a/[^a-z] r,", true},
+	{"/a/b\\ c r,", true},
+	{"\"/a/b c\" r,", true},
+	{"/ r,", true},
+	{"@{PROC}/** r,", true},
+	{"/a rw -> /b,", true},
+	{"/a k,", true},
+	{"/a m,", true},
+	{"/a L,", true},
+	{"/a K,", false},
+	{"/a rW,", true},
+	{"priority=1 /a r,", false},
+	{"allow /a r,", true},
+	{"allow deny /a r,", false},
+	{"audit allow /a r,", true},
+	{"owner audit /a r,", false},
+	{"^hat flags=(complain) {\\n }", true},
+	{"hat foo {\\n }", true},
+	{"profile child flags=(audit) {\\n }", true},
+	{"profile /usr/bin/child {\\n }", true},
+	{"profile child /usr/bin/child {\\n }", true},
+	{"include <abstractions/base>", true},
+	{"include if exists <local/nope>", true},
+	{"#include <abstractions/nameservice>", true},
+}
+
+func TestOracle308Rules(t *testing.T) {
+	profiles, _, _ := debianProfiles(t) // needs the installed tunables
+	_ = profiles
+	opts := &ParseOptions{Target: Target3, FS: os.DirFS("/")}
+	for _, c := range oracle308 {
+		src := "include <tunables/global>\nprofile t {\n " + strings.ReplaceAll(c.rule, `\n`, "\n") + "\n}\n"
+		_, err := Parse("x", []byte(src), opts)
+		assert.Equal(t, c.accept, err == nil, "%s: %v", c.rule, err)
+	}
+}
