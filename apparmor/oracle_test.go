@@ -145,12 +145,93 @@ var oracle308 = []struct {
 }
 
 func TestOracle308Rules(t *testing.T) {
-	profiles, _, _ := debianProfiles(t) // needs the installed tunables
-	_ = profiles
+	debianProfiles(t) // needs the installed tunables
 	opts := &ParseOptions{Target: Target3, FS: os.DirFS("/")}
 	for _, c := range oracle308 {
 		src := "include <tunables/global>\nprofile t {\n " + strings.ReplaceAll(c.rule, `\n`, "\n") + "\n}\n"
 		_, err := Parse("x", []byte(src), opts)
 		assert.Equal(t, c.accept, err == nil, "%s: %v", c.rule, err)
+	}
+}
+
+// oracle308Files are whole files with the verdict of apparmor_parser
+// 3.0.8 -Q -K (includes resolved against the installed /etc/apparmor.d).
+var oracle308Files = []struct {
+	text   string
+	accept bool
+}{
+	{"profile t flags=(complain,audit) {\n}\n", true},
+	{"profile t flags=(enforce complain) {\n}\n", false},
+	{"profile t flags=(mediate_deleted,attach_disconnected) {\n}\n", true},
+	{"profile t flags=(chroot_relative) {\n}\n", true},
+	{"profile t flags=(namespace_relative) {\n}\n", true},
+	{"profile t flags=(attach_disconnected,no_attach_disconnected) {\n}\n", false},
+	{"profile t flags=() {\n}\n", false},
+	{"profile t flags=(complain {\n}\n", false},
+	{"profile t flags(complain) {\n}\n", false},
+	{"profile t (complain) {\n}\n", true},
+	{"profile t xattrs=(user.foo=bar) {\n}\n", true},
+	{"profile t /usr/bin/{a,b} {\n}\n", true},
+	{"profile t @{HOME}/bin/x {\n}\n", false},
+	{"profile t relative/path {\n}\n", false},
+	{"profile \"t x\" \"/usr/bin/t x\" {\n}\n", true},
+	{"/usr/bin/t flags=(complain) {\n}\n", true},
+	{"profile /usr/bin/t {\n}\n/usr/bin/t {\n}\n", false},
+	{"profile t {\n  ^h {\n  }\n  ^h {\n  }\n}\n", false},
+	{"profile t {\n  profile c {\n  }\n  ^c {\n  }\n}\n", false},
+	{"profile t {\n  profile c {\n    profile d {\n    }\n  }\n}\n", true},
+	{"profile t {\n  hat h flags=(complain) {\n  }\n}\n", true},
+	{"^h {\n}\n", true},
+	{"hat h {\n}\n", true},
+	{"@{A}=a b c\n@{A}+=d\nprofile t {\n  /@{A} r,\n}\n", true},
+	{"@{A}+=a\nprofile t {\n}\n", false},
+	{"@{A}=a\n@{A}=b\nprofile t {\n}\n", false},
+	{"@{A}=\nprofile t {\n  /x@{A} r,\n}\n", false},
+	{"@{A}=@{B}\n@{B}=x\nprofile t {\n  /@{A} r,\n}\n", true},
+	{"@{A}=@{B}\nprofile t {\n  /@{A} r,\n}\n", false},
+	{"@{A}=/a,\nprofile t {\n}\n", false},
+	{"@{A}={a,b}\nprofile t {\n  /@{A} r,\n}\n", true},
+	{"@{_A}=a\nprofile t {\n}\n", false},
+	{"@{A-B}=a\nprofile t {\n}\n", false},
+	{"$B=true\nprofile t {\n  if $B {\n    /a r,\n  }\n}\n", true},
+	{"$B=yes\nprofile t {\n}\n", false},
+	{"${B}=false\nprofile t {\n  if not ${B} {\n    /a r,\n  } else {\n    /b r,\n  }\n}\n", true},
+	{"profile t {\n  if $UNDEF {\n  }\n}\n", false},
+	{"alias /a/ -> /b/,\nprofile t {\n}\n", true},
+	{"alias /a/ /b/,\nprofile t {\n}\n", false},
+	{"alias a -> /b/,\nprofile t {\n}\n", false},
+	{"abi <abi/3.0>,\nabi <abi/3.0>,\nprofile t {\n}\n", true},
+	{"abi <abi/4.0>,\nprofile t {\n}\n", false},
+	{"include <tunables/global>\nprofile t {\n  include <tunables/global>\n}\n", false},
+	{"include <abstractions/base>\nprofile t {\n}\n", false},
+	{"profile t {\n  include <abstractions/base>\n  include <abstractions/base>\n}\n", false},
+	{"profile t {\n  include \"/etc/apparmor.d/abstractions/base\"\n}\n", false},
+	{"profile t {\n  include <abstractions>\n}\n", false},
+	{"profile t {\n  #include <abstractions/base>\n  # include <nope>\n}\n", false},
+	{"profile t {\n  /a r, # comment\n  /b r,# comment\n}\n", true},
+	{"profile t {\n  /a r\n  ,\n}\n", true},
+	{"profile t {\n  /a\n  r,\n}\n", true},
+	{"profile t {\n}\n}\n", false},
+	{"profile t {\n  capability chown,\n  capability chown,\n}\n", true},
+	{"profile t {\n  audit {\n    deny /a w,\n  }\n}\n", true},
+	{"profile t {\n  owner {\n    /a r,\n  }\n}\n", true},
+	{"profile t {\n  audit owner {\n    /a r,\n  }\n}\n", true},
+	{"profile t {\n  audit {\n    capability chown,\n  }\n}\n", true},
+	{"profile t {\n  allow {\n    /a r,\n  }\n}\n", true},
+	{"profile t {\n  /a r,\n  deny /a r,\n}\n", true},
+	{"profile t {\n  /a px -> nope,\n  /b Px -> t//c,\n}\n", true},
+	{"profile :ns:t {\n}\n", true},
+	{"profile :ns {\n}\n", false},
+	{":ns:t {\n}\n", true},
+	{"profile t//c {\n}\n", true},
+	{"profile t {\n  profile :ns:c {\n  }\n}\n", true},
+}
+
+func TestOracle308Files(t *testing.T) {
+	debianProfiles(t) // needs the installed tunables and abstractions
+	opts := &ParseOptions{Target: Target3, FS: os.DirFS("/")}
+	for _, c := range oracle308Files {
+		_, err := Parse("x", []byte(c.text), opts)
+		assert.Equal(t, c.accept, err == nil, "%q: %v", c.text, err)
 	}
 }

@@ -813,9 +813,8 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 		p.errorf(start, ErrSyntax, "unexpected %q: a profile needs the profile keyword or a name starting with '/'", joinToks(toks))
 		return p.skipBody(prof)
 	}
-	if prof.IsHat() && parent == nil && !strings.Contains(prof.Name, "//") {
-		p.errorf(start, ErrSyntax, "hat %q outside a profile", prof.Name)
-	}
+	// A hat at the top level is accepted by apparmor_parser (it loads as
+	// a profile of that name).
 	if parent != nil && prof.Keyword == "" {
 		// A bare path inside a profile followed by '{' is a child profile
 		// only with the profile keyword.
@@ -835,9 +834,6 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 			}
 			if prof.Name == "" {
 				p.errorf(start, ErrSyntax, "namespace %q without a profile name", prof.Namespace)
-			}
-			if parent != nil {
-				p.errorf(start, ErrSyntax, "child profile cannot name a namespace")
 			}
 		}
 	}
@@ -867,6 +863,9 @@ func (p *parser) parseProfile(toks []token, parent *Profile) Node {
 			i++
 			if i < len(toks) && toks[i].is("=") {
 				i++
+			} else {
+				p.errorf(t.off, ErrSyntax, "%s: expected '='", key)
+				break
 			}
 		} else if t.is("(") {
 			key = "flags"
@@ -993,6 +992,9 @@ func (p *parser) parseStatement(toks []token, parent *Profile) Node {
 			return nil
 		}
 		a.From, a.To = toks[1].text, toks[3].text
+		if !strings.HasPrefix(a.From, "/") || !strings.HasPrefix(a.To, "/") {
+			p.errorf(start, ErrInvalid, "alias: both paths must be absolute")
+		}
 		if p.inProfile {
 			p.errorf(start, ErrSyntax, "alias inside a profile")
 		}

@@ -315,6 +315,10 @@ func (ck *checker) expand(p Pos, s string, builtins map[string][]string, depth i
 		}
 		return []string{s}, false
 	}
+	if len(vals) == 0 {
+		ck.errorf(p, ErrInvalid, "variable @{%s} has no value", name)
+		return []string{s}, false
+	}
 	if depth > 16 || ck.expanding[name] {
 		ck.errorf(p, ErrInvalid, "variable @{%s} is defined recursively", name)
 		return []string{s}, false
