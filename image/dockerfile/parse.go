@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -523,23 +524,93 @@ func jsonArray(s string) ([]string, bool, error) {
 	return out, true, nil
 }
 
-// extractFlags splits leading "--name[=value]" words (quotes removed) from
-// the arguments.
-func extractFlags(s string, esc byte) ([]string, string) {
-	var flags []string
-	for {
-		s = strings.TrimLeft(s, " \t")
-		if !strings.HasPrefix(s, "--") {
-			return flags, s
+// extractFlags splits the leading "--name[=value]" words from the
+// arguments the way BuildKit does: words end at ASCII white space, quotes
+// group and are removed, the escape character protects the next byte
+// (inside quotes too), and a "--" word ends the flags.
+func extractFlags(line string, esc byte) ([]string, string) {
+	const (
+		inSpaces = iota
+		inWord
+		inQuote
+	)
+	var (
+		words   []string
+		sb      strings.Builder
+		phase   = inSpaces
+		quote   byte
+		blankOK bool
+	)
+	for pos := 0; pos <= len(line); pos++ {
+		var ch byte
+		if pos != len(line) {
+			ch = line[pos]
 		}
-		end := wordEnd(s, esc)
-		w := unquote(s[:end], esc)
-		if w == "--" {
-			return flags, strings.TrimLeft(s[end:], " \t")
+		if phase == inSpaces {
+			if pos == len(line) {
+				break
+			}
+			if asciiSpace(ch) {
+				continue
+			}
+			if ch != '-' || pos+1 == len(line) || line[pos+1] != '-' {
+				return words, line[pos:]
+			}
+			phase = inWord
 		}
-		flags = append(flags, w)
-		s = s[end:]
+		if pos == len(line) {
+			if w := sb.String(); w != "--" && (blankOK || w != "") {
+				words = append(words, w)
+			}
+			break
+		}
+		if phase == inWord {
+			switch {
+			case asciiSpace(ch):
+				w := sb.String()
+				phase = inSpaces
+				if w == "--" {
+					return words, line[pos:]
+				}
+				if blankOK || w != "" {
+					words = append(words, w)
+				}
+				sb.Reset()
+				blankOK = false
+				continue
+			case ch == '\'' || ch == '"':
+				quote, blankOK, phase = ch, true, inQuote
+				continue
+			case ch == esc:
+				if pos+1 == len(line) {
+					continue
+				}
+				pos++
+				ch = line[pos]
+			}
+			sb.WriteByte(ch)
+			continue
+		}
+		// inQuote
+		if ch == quote {
+			phase = inWord
+			continue
+		}
+		if ch == esc {
+			if pos+1 == len(line) {
+				phase = inWord
+				continue
+			}
+			pos++
+			ch = line[pos]
+		}
+		sb.WriteByte(ch)
 	}
+	return words, ""
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // wordEnd returns the end of the first shell word of s, honouring quotes
@@ -663,7 +734,7 @@ func findHeredocs(in *Instruction) []heredocSpec {
 	}
 	var out []heredocSpec
 	for wi := 0; wi < len(words); wi++ {
-		w := words[wi]
+		w := words[wi].text
 		fd, j := 0, 0
 		for j < len(w) && w[j] >= '0' && w[j] <= '9' {
 			if fd < 1<<20 {
@@ -680,11 +751,11 @@ func findHeredocs(in *Instruction) []heredocSpec {
 			h.chomp = true
 			rest = rest[1:]
 		}
-		if rest == "" && !h.chomp && wi+1 < len(words) {
-			// "<< EOF": the delimiter may follow as the next word (BuildKit
-			// does not allow it after "<<-").
+		if rest == "" && !h.chomp && wi+1 < len(words) && strings.Trim(in.Text[words[wi].end:words[wi+1].start], " \t\r") == "" {
+			// "<< EOF": the delimiter may follow after blanks, tabs or CRs
+			// (BuildKit allows neither "<<- EOF" nor other white space).
 			wi++
-			rest = words[wi]
+			rest = words[wi].text
 		}
 		if rest == "" || strings.Contains(rest, "<") {
 			continue
@@ -699,10 +770,26 @@ func findHeredocs(in *Instruction) []heredocSpec {
 	return out
 }
 
-// shellWords splits s on blanks outside quotes, keeping quotes and
-// escapes; ok is false when a quote is not closed.
-func shellWords(s string) ([]string, bool) {
-	var out []string
+// isSpaceAt returns the byte length of the white-space rune at s[i], or 0.
+func isSpaceAt(s string, i int) int {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r != utf8.RuneError && unicode.IsSpace(r) {
+		return size
+	}
+	return 0
+}
+
+// shellWord is a word of shellWords with its byte range in the line.
+type shellWord struct {
+	text       string
+	start, end int
+}
+
+// shellWords splits s on white space (unicode.IsSpace, as BuildKit's
+// lexer) outside quotes, keeping quotes and escapes; ok is false when a
+// quote is not closed.
+func shellWords(s string) ([]shellWord, bool) {
+	var out []shellWord
 	start, quote := -1, byte(0)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -725,11 +812,12 @@ func shellWords(s string) ([]string, bool) {
 			if start < 0 {
 				start = i
 			}
-		case isSpace(c):
+		case isSpaceAt(s, i) > 0:
 			if start >= 0 {
-				out = append(out, s[start:i])
+				out = append(out, shellWord{s[start:i], start, i})
 				start = -1
 			}
+			i += isSpaceAt(s, i) - 1
 		default:
 			if start < 0 {
 				start = i
@@ -740,7 +828,7 @@ func shellWords(s string) ([]string, bool) {
 		return nil, false
 	}
 	if start >= 0 {
-		out = append(out, s[start:])
+		out = append(out, shellWord{s[start:], start, len(s)})
 	}
 	return out, true
 }

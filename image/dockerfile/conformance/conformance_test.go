@@ -111,9 +111,11 @@ func compare(t *testing.T, data []byte) {
 		if isASCII(strings.Join(in.Flags, "")) && strings.Join(n.Flags, "\x00") != strings.Join(in.Flags, "\x00") {
 			t.Errorf("#%d %s: flags %q, BuildKit %q", i, in.Cmd, in.Flags, n.Flags)
 		}
-		if !utf8.Valid(data) {
+		if !utf8.Valid(data) || !isASCII(in.Text) {
 			// BuildKit decodes words rune by rune and replaces invalid
-			// bytes; we keep bytes. Compare structure only.
+			// bytes, and reads flag bytes as runes (so the bytes 0x85 and
+			// 0xA0 of UTF-8 text split words); we keep bytes. Compare
+			// structure only.
 			continue
 		}
 		var args []string
