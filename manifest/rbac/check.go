@@ -154,6 +154,17 @@ type evalCtx struct {
 	unbound bool
 	// prefix is the field path of the rules ("rules").
 	prefix string
+	// labels, when set, name each rule instead of prefix[i] (rules
+	// assembled from several roles by aggregation).
+	labels []string
+}
+
+// rp names rule i.
+func (c evalCtx) rp(i int) string {
+	if i < len(c.labels) {
+		return c.labels[i]
+	}
+	return c.prefix + "[" + strconv.Itoa(i) + "]"
 }
 
 func (c evalCtx) where() string {
@@ -233,7 +244,7 @@ func evalRole(rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
 	fired := make([]bool, len(permChecks))
 	for i := range rules {
 		r := &rules[i]
-		rp := ctx.prefix + "[" + strconv.Itoa(i) + "]"
+		rp := ctx.rp(i)
 		if isWildcardAll(r) {
 			anyAll = true
 			sev := critical
@@ -431,7 +442,7 @@ func firstGrant(rules []rbacv1.PolicyRule, verb, group, resource, sub string) in
 
 // roleLevelChecks are the combinations spread over several policy rules.
 func roleLevelChecks(out []roleFinding, rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
-	rp := func(i int) string { return ctx.prefix + "[" + strconv.Itoa(i) + "]" }
+	rp := ctx.rp
 	// get + update/patch on role bindings.
 	for _, res := range []string{"rolebindings", "clusterrolebindings"} {
 		if res == "clusterrolebindings" && !ctx.cluster {
