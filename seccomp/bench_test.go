@@ -46,7 +46,7 @@ func BenchmarkParseEvaluateMobyDefault(b *testing.B) {
 // score and diff against RuntimeDefault for all three runtimes).
 func BenchmarkScanMobyDefault(b *testing.B) {
 	data := mobyDefaultFile(b)
-	RuntimeDefault(Target{}) // parse the embedded defaults outside the loop
+	RuntimeDefault(Target{}) // build the default profiles from their fact tables outside the loop
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	cpu0 := processCPU()

@@ -48,6 +48,11 @@
 // Syscall names are checked against libseccomp's syscalls.csv (generated
 // into zsyscalls.go by `go generate`; see SyscallTableVersion), the table
 // runc and crun resolve names with. The runtime default profiles (moby
-// v0.3.0, containerd v2.4.2 for amd64, containers/common) are embedded as
-// generated data with their Apache-2.0 attribution.
+// v0.3.0, containerd v2.4.2 for amd64, containers/common) are not embedded:
+// `go generate` derives a fact table from each (per rule, in load order:
+// action, syscall names, argument filters and capability, architecture and
+// kernel conditions; zdefaults.go names the sources and their Apache-2.0
+// licence), and [DefaultProfile] builds a Profile from it on demand.
+// moby's own Go DefaultProfile is linux-only, so it serves as a test
+// oracle only.
 package seccomp

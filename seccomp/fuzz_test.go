@@ -1,10 +1,13 @@
 package seccomp
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/internal/testutil"
 )
 
 // FuzzParse feeds arbitrary bytes through Parse, Detect, Evaluate and
@@ -12,7 +15,13 @@ import (
 // source name.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"defaultAction":"SCMP_ACT_ERRNO"}`))
-	f.Add([]byte(mobyDefaultJSON[:2000]))
+	// The head of moby's default.json, read in place from the shared corpus
+	// when it is there (a truncated, hence invalid, real profile).
+	if root, err := testutil.RepoRoot(); err == nil {
+		if data, err := os.ReadFile(filepath.Join(filepath.Dir(root), "shared", "corpus", "seccomp", "moby", "default.json")); err == nil && len(data) > 2000 {
+			f.Add(data[:2000])
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = Detect("f.json", data)
 		p, err := ParseWithOptions("f.json", data, ParseOptions{MaxBytes: 1 << 16})

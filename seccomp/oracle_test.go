@@ -63,3 +63,49 @@ func TestDifferentialMobyLoadProfile(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultProfileMatchesMobyModule compares the generated moby fact
+// table with the profile moby builds in Go (seccomp.DefaultProfile of the
+// module version in go.mod, linux only), rule by rule. A go.mod upgrade
+// of moby/profiles without `go generate ./seccomp` fails here.
+func TestDefaultProfileMatchesMobyModule(t *testing.T) {
+	want := mobyseccomp.DefaultProfile()
+	got := DefaultProfile(RuntimeDocker)
+	assert.Equal(t, want.DefaultAction, got.DefaultAction)
+	assert.Equal(t, want.DefaultErrnoRet, got.DefaultErrnoRet)
+	assert.Equal(t, nilIfEmpty(want.Architectures), nilIfEmpty(got.Architectures))
+	require.Len(t, got.ArchMap, len(want.ArchMap))
+	for i, am := range want.ArchMap {
+		assert.Equal(t, am.Arch, got.ArchMap[i].Arch, "archMap[%d]", i)
+		assert.Equal(t, nilIfEmpty(am.SubArches), nilIfEmpty(got.ArchMap[i].SubArches), "archMap[%d]", i)
+	}
+	require.Len(t, got.Syscalls, len(want.Syscalls))
+	for i, w := range want.Syscalls {
+		g := got.Syscalls[i]
+		assert.ElementsMatch(t, w.Names, g.Names, "rule %d", i)
+		assert.Equal(t, w.Action, g.Action, "rule %d", i)
+		assert.Equal(t, w.ErrnoRet, g.ErrnoRet, "rule %d", i)
+		require.Len(t, g.Args, len(w.Args), "rule %d", i)
+		for j, wa := range w.Args {
+			ga := g.Args[j]
+			assert.Equal(t, wa, specs.LinuxSeccompArg{Index: ga.Index, Value: ga.Value, ValueTwo: ga.ValueTwo, Op: ga.Op}, "rule %d arg %d", i, j)
+		}
+		for _, f := range []struct {
+			w *mobyseccomp.Filter
+			g *Filter
+		}{{w.Includes, g.Includes}, {w.Excludes, g.Excludes}} {
+			var wv, gv []string
+			if f.w != nil {
+				mk := ""
+				if f.w.MinKernel != nil {
+					mk = f.w.MinKernel.String()
+				}
+				wv = filterView(f.w.Caps, f.w.Arches, mk)
+			}
+			if f.g != nil {
+				gv = filterView(f.g.Caps, f.g.Arches, f.g.MinKernelRaw)
+			}
+			assert.Equal(t, wv, gv, "rule %d conditions", i)
+		}
+	}
+}

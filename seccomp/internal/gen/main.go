@@ -7,10 +7,13 @@
 //   - zerrno.go: Linux errno names and values, from golang.org/x/sys/unix
 //     (zerrors_linux.go and zerrors_linux_amd64.go) in the module cache, for
 //     containers/common's errno names.
-//   - zdefaults.go: the three runtime default profiles (moby/profiles/seccomp
-//     default.json from the module cache; containerd's RuntimeDefault derived
-//     for amd64 and containers/common seccomp.json from the shared corpus), as
-//     compacted JSON with their origin and licence.
+//   - zdefaults.go: fact tables for the three runtime default profiles
+//     (moby/profiles/seccomp default.json from the module cache; containerd's
+//     RuntimeDefault derived for amd64 and containers/common seccomp.json from
+//     the shared corpus): for each rule in load order, the action, the syscall
+//     names (sorted) and the conditions under which the runtime applies it, as
+//     Go data in the package's own profileFacts structure. Comments and
+//     layout of the sources are not carried over; no source text is embedded.
 //
 // It runs through `go generate` in the seccomp directory.
 package main
@@ -20,6 +23,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"go/format"
@@ -28,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,16 +169,161 @@ func genErrno() error {
 	return write("zerrno.go", b.Bytes())
 }
 
-func compact(path string) (string, error) {
+// srcProfile is the generator's own view of a profile file in any of the
+// three dialects; unknown fields are an error so a new upstream field is
+// noticed instead of silently dropped.
+type srcProfile struct {
+	DefaultAction   string   `json:"defaultAction"`
+	DefaultErrnoRet *uint    `json:"defaultErrnoRet"`
+	DefaultErrno    string   `json:"defaultErrno"`
+	Architectures   []string `json:"architectures"`
+	ArchMap         []struct {
+		Architecture     string   `json:"architecture"`
+		SubArchitectures []string `json:"subArchitectures"`
+	} `json:"archMap"`
+	Flags    []string `json:"flags"`
+	Syscalls []struct {
+		Names    []string `json:"names"`
+		Name     string   `json:"name"`
+		Action   string   `json:"action"`
+		ErrnoRet *uint    `json:"errnoRet"`
+		Errno    string   `json:"errno"`
+		Comment  string   `json:"comment"` // prose: not carried over
+		Args     []struct {
+			Index    uint   `json:"index"`
+			Value    uint64 `json:"value"`
+			ValueTwo uint64 `json:"valueTwo"`
+			Op       string `json:"op"`
+		} `json:"args"`
+		Includes *srcFilter `json:"includes"`
+		Excludes *srcFilter `json:"excludes"`
+	} `json:"syscalls"`
+}
+
+type srcFilter struct {
+	Caps      []string `json:"caps"`
+	Arches    []string `json:"arches"`
+	MinKernel string   `json:"minKernel"`
+}
+
+func readProfile(path string) (*srcProfile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var out bytes.Buffer
-	if err := json.Compact(&out, data); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p srcProfile
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return out.String(), nil
+	if len(p.Flags) > 0 {
+		return nil, fmt.Errorf("%s: flags are not modelled in profileFacts", path)
+	}
+	return &p, nil
+}
+
+// strs renders a Go string slice literal wrapped at about 100 columns, or
+// nil.
+func strs(typ string, list []string) string {
+	if len(list) == 0 {
+		return "nil"
+	}
+	var b strings.Builder
+	b.WriteString(typ + "{")
+	line := 0
+	for i, s := range list {
+		q := strconv.Quote(s)
+		if len(list) > 8 && (i == 0 || line+len(q) > 90) {
+			b.WriteString("\n\t\t\t")
+			line = 0
+		}
+		b.WriteString(q)
+		b.WriteString(", ")
+		line += len(q) + 2
+	}
+	if len(list) > 8 {
+		b.WriteString("\n\t\t")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func errnoField(p *uint) string {
+	if p == nil {
+		return "-1"
+	}
+	return strconv.FormatUint(uint64(*p), 10)
+}
+
+// facts writes one profileFacts literal.
+func facts(b *bytes.Buffer, name, dialect string, p *srcProfile) error {
+	fmt.Fprintf(b, "var %s = profileFacts{\n", name)
+	fmt.Fprintf(b, "\tdialect: %s,\n", dialect)
+	fmt.Fprintf(b, "\tdefaultAction: %q,\n", p.DefaultAction)
+	fmt.Fprintf(b, "\tdefaultErrnoRet: %s,\n", errnoField(p.DefaultErrnoRet))
+	if p.DefaultErrno != "" {
+		fmt.Fprintf(b, "\tdefaultErrno: %q,\n", p.DefaultErrno)
+	}
+	if len(p.Architectures) > 0 {
+		fmt.Fprintf(b, "\tarches: %s,\n", strs("[]specs.Arch", p.Architectures))
+	}
+	if len(p.ArchMap) > 0 {
+		b.WriteString("\tarchMap: [][]specs.Arch{\n")
+		for _, am := range p.ArchMap {
+			fmt.Fprintf(b, "\t\t%s,\n", strs("", append([]string{am.Architecture}, am.SubArchitectures...)))
+		}
+		b.WriteString("\t},\n")
+	}
+	b.WriteString("\trules: []ruleFacts{\n")
+	for i, s := range p.Syscalls {
+		names := slices.Clone(s.Names)
+		if s.Name != "" {
+			if len(names) > 0 {
+				return fmt.Errorf("%s: rule %d sets both name and names", name, i)
+			}
+			names = []string{s.Name}
+		}
+		slices.Sort(names)
+		fmt.Fprintf(b, "\t\t{action: %q", s.Action)
+		if s.ErrnoRet != nil {
+			fmt.Fprintf(b, ", errnoRet: %d", *s.ErrnoRet)
+		} else {
+			b.WriteString(", errnoRet: -1")
+		}
+		if s.Errno != "" {
+			fmt.Fprintf(b, ", errno: %q", s.Errno)
+		}
+		if len(s.Args) > 0 {
+			b.WriteString(", args: []argFacts{")
+			for _, a := range s.Args {
+				fmt.Fprintf(b, "{%d, %d, %d, %q}, ", a.Index, a.Value, a.ValueTwo, a.Op)
+			}
+			b.WriteString("}")
+		}
+		for _, c := range []struct {
+			field string
+			f     *srcFilter
+		}{{"when", s.Includes}, {"unless", s.Excludes}} {
+			if c.f == nil || (len(c.f.Caps) == 0 && len(c.f.Arches) == 0 && c.f.MinKernel == "") {
+				continue
+			}
+			var parts []string
+			if len(c.f.Caps) > 0 {
+				parts = append(parts, "caps: "+strs("[]string", c.f.Caps))
+			}
+			if len(c.f.Arches) > 0 {
+				parts = append(parts, "arches: "+strs("[]string", c.f.Arches))
+			}
+			if c.f.MinKernel != "" {
+				parts = append(parts, "minKernel: "+strconv.Quote(c.f.MinKernel))
+			}
+			fmt.Fprintf(b, ", %s: condFacts{%s}", c.field, strings.Join(parts, ", "))
+		}
+		fmt.Fprintf(b, ",\n\t\t\tnames: %s},\n", strs("[]string", names))
+	}
+	b.WriteString("\t},\n}\n\n")
+	return nil
 }
 
 func genDefaults(corpus string) error {
@@ -181,32 +331,39 @@ func genDefaults(corpus string) error {
 	if err != nil {
 		return err
 	}
-	moby, err := compact(filepath.Join(mobyDir, "default.json"))
-	if err != nil {
-		return err
-	}
-	containerd, err := compact(filepath.Join(corpus, "containerd", "runtime-default-amd64-defaultcaps.json"))
-	if err != nil {
-		return err
-	}
-	crio, err := compact(filepath.Join(corpus, "containers-common", "seccomp.json"))
-	if err != nil {
-		return err
+	srcs := []struct {
+		varName, dialect, path, origin string
+	}{
+		{"mobyDefaultFacts", "DialectDocker", filepath.Join(mobyDir, "default.json"),
+			"github.com/moby/profiles/seccomp " + filepath.Base(mobyDir) + " default.json\n//     (Apache-2.0; Copyright The Moby Authors)"},
+		{"containerdDefaultFacts", "DialectOCI", filepath.Join(corpus, "containerd", "runtime-default-amd64-defaultcaps.json"),
+			"github.com/containerd/containerd/v2@v2.4.2 contrib/seccomp.DefaultProfile for linux/amd64\n//     with the default 14-capability bounding set (Apache-2.0; Copyright The containerd Authors)"},
+		{"crioDefaultFacts", "DialectContainers", filepath.Join(corpus, "containers-common", "seccomp.json"),
+			"github.com/containers/common pkg/seccomp/seccomp.json at f437c58a\n//     (Apache-2.0; Copyright The containers authors)"},
 	}
 	var b bytes.Buffer
 	b.WriteString("// Code generated by internal/gen; DO NOT EDIT.\n\n")
-	b.WriteString("// The runtime default profiles below are data from Apache-2.0 projects, kept\n")
-	b.WriteString("// with attribution:\n")
-	fmt.Fprintf(&b, "//   - mobyDefaultJSON: github.com/moby/profiles/seccomp %s default.json\n", filepath.Base(mobyDir))
-	b.WriteString("//     (Copyright Docker, Inc. and the moby authors; Apache-2.0).\n")
-	b.WriteString("//   - containerdDefaultJSON: github.com/containerd/containerd/v2@v2.4.2 contrib/seccomp.DefaultProfile\n")
-	b.WriteString("//     marshalled for linux/amd64 with the default 14-capability bounding set\n")
-	b.WriteString("//     (Copyright The containerd Authors; Apache-2.0).\n")
-	b.WriteString("//   - crioDefaultJSON: github.com/containers/common pkg/seccomp/seccomp.json at f437c58a\n")
-	b.WriteString("//     (Copyright Docker, Inc. and the containers authors; Apache-2.0).\n\n")
-	b.WriteString("package seccomp\n\n")
-	fmt.Fprintf(&b, "const mobyDefaultJSON = %s\n\n", strconv.Quote(moby))
-	fmt.Fprintf(&b, "const containerdDefaultJSON = %s\n\n", strconv.Quote(containerd))
-	fmt.Fprintf(&b, "const crioDefaultJSON = %s\n", strconv.Quote(crio))
+	b.WriteString("// Fact tables of the runtime default profiles: per rule, in load order, the\n")
+	b.WriteString("// action, the syscall names it covers and the conditions under which the\n")
+	b.WriteString("// runtime applies it. No file content is reproduced (comments and layout are\n")
+	b.WriteString("// dropped, names sorted); the facts are derived from:\n")
+	for _, s := range srcs {
+		fmt.Fprintf(&b, "//   - %s: derived from %s.\n", s.varName, s.origin)
+	}
+	b.WriteString("\npackage seccomp\n\nimport \"github.com/opencontainers/runtime-spec/specs-go\"\n\n")
+	var errs []error
+	for _, s := range srcs {
+		p, err := readProfile(s.path)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := facts(&b, s.varName, s.dialect, p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	return write("zdefaults.go", b.Bytes())
 }
