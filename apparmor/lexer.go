@@ -221,7 +221,6 @@ func (l *lexer) nextToken(stmtStart, value bool) (token, bool, string) {
 			b.WriteString(s)
 			continue
 		}
-		quotedOnly = false
 		if isSpace(c) || c == '(' || c == ')' {
 			break
 		}
@@ -239,6 +238,7 @@ func (l *lexer) nextToken(stmtStart, value bool) (token, bool, string) {
 		if c == '=' && depth == 0 && identLike(b.String()) {
 			break
 		}
+		quotedOnly = false
 		if c == '{' {
 			depth++
 		} else if c == '}' {

@@ -145,6 +145,13 @@ func (p *parser) parseRule(toks []token) *Rule {
 		c.i++
 		if c.done() {
 			r.Bare = true
+			if q.Deny {
+				// apparmor_parser expands a bare file rule to every
+				// permission, exec included, and then rejects the exec
+				// qualifier in a deny rule (upstream's file/ok_bare_1
+				// TODO case).
+				p.errorf(t.off, ErrInvalid, "file: apparmor_parser rejects a bare deny file rule")
+			}
 		} else {
 			c.parseFile()
 		}
@@ -1222,6 +1229,9 @@ func checkAARE(s string) string {
 			}
 			if j == i+1 || (j == i+2 && s[i+1] == '^') {
 				return "empty character class in " + strconv.Quote(s)
+			}
+			if s[j-1] == '-' && s[j-2] != '[' && s[j-2] != '^' && s[j-2] != '\\' {
+				return "unterminated range in character class in " + strconv.Quote(s)
 			}
 			i = j
 		case ']':
