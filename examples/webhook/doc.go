@@ -15,11 +15,12 @@
 // # Decisions
 //
 //   - CREATE and UPDATE: request.object is decoded through kubeharden's
-//     decoder (budgets, API-server semantics) and analysed by
-//     manifest.ScanDocument in kubeharden's default mode. Every kind the
-//     manifest package analyses is handled (manifest.Kinds(): Pod and every
-//     workload kind, RoleBinding and ClusterRoleBinding, Argo Rollouts,
-//     OpenShift DeploymentConfigs); objects of other kinds are allowed.
+//     decoder (budgets, API-server semantics) and analysed in kubeharden's
+//     default mode: RBAC objects (Role, ClusterRole, RoleBinding,
+//     ClusterRoleBinding) by manifest/rbac, everything else by
+//     manifest.ScanDocument (manifest.Kinds(): Pod and every workload kind,
+//     Argo Rollouts, OpenShift DeploymentConfigs, and whatever kinds the
+//     package adds). Objects of kinds neither analyses are allowed.
 //   - DELETE: allowed without analysis. Removing an object cannot make the
 //     cluster less secure, and denying the removal of an insecure object
 //     would be perverse; the oldObject is not analysed.
@@ -42,11 +43,16 @@
 //   - its score is below --min-score (off by default: a plain Pod scores a
 //     little below zero in kubeharden's model, and kubesec's own score lets
 //     hardening points offset critical risks, so severity is the safer
-//     default gate).
+//     default gate);
+//   - --pss-level baseline or restricted is set and the pod template
+//     violates that Pod Security Standards level (at --pss-version), as
+//     k8s.io/pod-security-admission's checks decide through the manifest
+//     package (manifest.Options.PSSLevel).
 //
-// Pod Security Standards levels are not a policy option: the manifest
-// package does not expose a PSS evaluation (its findings only carry PSS
-// references), so a level switch here would be an approximation.
+// With the default --fail-on critical, RBAC grants kubeharden rates
+// critical (bindings to cluster-admin, admin or edit, roles that read
+// Secrets or grant wildcards, ...) are denied as well; use --fail-on off
+// with --forbid to deny only chosen rules.
 //
 // Failed findings at or above --warn-on (default medium) are returned as
 // warnings "path.to.field: message", each at most 120 characters, most

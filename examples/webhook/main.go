@@ -34,7 +34,7 @@ Endpoints (HTTPS): POST /validate (also /), GET /healthz, GET /readyz.
 
 Decisions: DELETE and CONNECT are allowed without analysis; subresources
 other than pods/ephemeralcontainers are allowed; kinds kubeharden does not
-analyse are allowed. Analysed kinds: ` + "%s" + `.
+analyse are allowed. Analysed kinds: ` + "%s" + `, Role and ClusterRole.
 Denied requests get status 403 with the violations; failed findings at or
 above --warn-on, and unknown/duplicate/case-variant keys, become warnings
 ("path.to.field: message", at most 120 characters each). Dry-run requests
@@ -100,6 +100,8 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		cfg.pol.warnOn = v
 		return err
 	})
+	fs.StringVar(&cfg.pol.pssLevel, "pss-level", "", "enforce a Pod Security Standards level (privileged, baseline or restricted; evaluated by k8s.io/pod-security-admission): pod templates that violate it are denied (default: none)")
+	fs.StringVar(&cfg.pol.pssVersion, "pss-version", "latest", "Pod Security Standards policy version for --pss-level (latest or v1.N)")
 	fs.IntVar(&cfg.pol.maxWarnings, "max-warnings", 20, "warnings per response (the API server drops warnings beyond 4096 characters in total)")
 	fs.BoolVar(&cfg.pol.failOpen, "fail-open", false, "allow (with a warning) objects the webhook fails to analyse; by default they are denied with 500. The API server's failurePolicy decides when the webhook is unreachable")
 	fs.Int64Var(&cfg.maxBody, "max-body", 7<<20, "request body limit in bytes (object and oldObject are each at most 3 MiB); 413 beyond")
@@ -116,6 +118,9 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.certFile == "" || cfg.keyFile == "" {
 		return cfg, errors.New("--tls-cert-file and --tls-key-file are required (the API server calls webhooks over HTTPS only)")
+	}
+	if err := (manifest.Options{PSSLevel: cfg.pol.pssLevel, PSSVersion: cfg.pol.pssVersion}).Validate(); err != nil {
+		return cfg, err
 	}
 	if cfg.maxBody <= 0 {
 		return cfg, errors.New("--max-body must be positive")

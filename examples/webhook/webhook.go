@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/manifest"
+	"github.com/kubeharden/kubeharden/manifest/rbac"
 )
 
 // Limits of the admission protocol (outputs.md §3).
@@ -55,7 +57,26 @@ type policy struct {
 	// failOpen allows objects that could not be analysed (internal
 	// errors) instead of denying them.
 	failOpen bool
+	// pssLevel is the Pod Security Standards level enforced ("" or
+	// "privileged": none). The manifest package raises the findings of
+	// the enforced levels to high; those deny.
+	pssLevel, pssVersion string
 }
+
+// pssRules are the manifest rules that carry Pod Security Standards
+// verdicts (manifest/PSSBaseline, manifest/PSSRestricted).
+var pssRules = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range manifest.Rules() {
+		if strings.HasPrefix(r.ID, "manifest/PSS") {
+			m[r.ID] = true
+		}
+	}
+	return m
+})
+
+// enforcesPSS reports whether the policy enforces a PSS level.
+func (p *policy) enforcesPSS() bool { return p.pssLevel != "" && p.pssLevel != "privileged" }
 
 // violations returns why r is denied (empty: allowed).
 func (p *policy) violations(r *kubeharden.Report) []string {
@@ -68,12 +89,14 @@ func (p *policy) violations(r *kubeharden.Report) []string {
 			continue
 		}
 		forbidden := len(p.forbid) > 0 && (slices.Contains(p.forbid, f.RuleID) || slices.Contains(p.forbid, manifest.KubesecID(f)))
-		if forbidden || (p.failOn != nil && f.Severity >= *p.failOn) {
-			msg := fmt.Sprintf("%s (%s): %s", f.RuleID, f.Severity, f.Message)
-			if forbidden {
-				msg = fmt.Sprintf("%s (forbidden): %s", f.RuleID, f.Message)
-			}
-			out = append(out, msg)
+		pss := p.enforcesPSS() && pssRules()[f.RuleID] && f.Severity >= kubeharden.SeverityHigh
+		switch {
+		case forbidden:
+			out = append(out, fmt.Sprintf("%s (forbidden): %s", f.RuleID, f.Message))
+		case pss:
+			out = append(out, fmt.Sprintf("%s (PSS %s enforced): %s", f.RuleID, p.pssLevel, f.Message))
+		case p.failOn != nil && f.Severity >= *p.failOn:
+			out = append(out, fmt.Sprintf("%s (%s): %s", f.RuleID, f.Severity, f.Message))
 		}
 	}
 	return out
@@ -86,11 +109,13 @@ type handler struct {
 	maxBody  int64
 	problems map[string]bool // the decoding rules of manifest
 	budget   decode.Options
+	opts     manifest.Options
 }
 
 func newHandler(pol policy, maxBody int64, log *slog.Logger) *handler {
 	h := &handler{pol: pol, log: log, maxBody: maxBody, problems: map[string]bool{},
-		budget: decode.Options{MaxDocumentBytes: maxObjectBytes, MaxDocuments: 1}}
+		budget: decode.Options{MaxDocumentBytes: maxObjectBytes, MaxDocuments: 1},
+		opts:   manifest.Options{PSSLevel: pol.pssLevel, PSSVersion: pol.pssVersion}}
 	for _, r := range decode.ProblemRules("manifest") {
 		h.problems[r.ID] = true
 	}
@@ -229,7 +254,7 @@ func (h *handler) review(req *admissionv1.AdmissionRequest) (resp *admissionv1.A
 	if len(docs) != 1 {
 		return h.internalError(req, fmt.Errorf("request.object holds %d objects, want 1", len(docs)))
 	}
-	rep, ierr := manifest.ScanDocument(docs[0], manifest.Options{})
+	rep, ierr := scanObject(docs[0], h.opts)
 	if ierr != nil {
 		return h.internalError(req, ierr)
 	}
@@ -245,6 +270,15 @@ func (h *handler) review(req *admissionv1.AdmissionRequest) (resp *admissionv1.A
 		return resp, "denied"
 	}
 	return resp, "allowed"
+}
+
+// scanObject analyses one object: RBAC objects (Role, ClusterRole and
+// their bindings) with manifest/rbac, everything else with manifest.
+func scanObject(d *decode.Document, opts manifest.Options) (*kubeharden.Report, *kubeharden.InputError) {
+	if r, err := rbac.ScanDocument(d); r != nil || err != nil {
+		return r, err
+	}
+	return manifest.ScanDocument(d, opts)
 }
 
 // internalError answers a request the webhook could not analyse: denied

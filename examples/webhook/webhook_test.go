@@ -392,3 +392,57 @@ func TestRunExitCodes(t *testing.T) {
 	assert.Equal(t, 2, run(t.Context(), []string{"--bogus"}, io.Discard))
 	assert.Equal(t, 2, run(t.Context(), nil, io.Discard), "TLS files are required")
 }
+
+// TestPSSLevel checks --pss-level: the Pod Security Standards verdicts of
+// k8s.io/pod-security-admission (through the manifest package) deny pod
+// templates that violate the enforced level and nothing else.
+func TestPSSLevel(t *testing.T) {
+	hostPath := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app","image":"nginx:1.27"}],"volumes":[{"name":"d","hostPath":{"path":"/srv/data"}}]}}`
+	restricted := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},` +
+		`"containers":[{"name":"app","image":"nginx:1.27","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}`
+	tests := []struct {
+		level, obj string
+		want       want
+	}{
+		{"", hostPath, want{allowed: true}},
+		{"privileged", hostPath, want{allowed: true}},
+		// PSS baseline forbids every hostPath volume (kubeharden's own
+		// rules only flag sensitive host paths).
+		{"baseline", hostPath, want{code: 403, message: []string{"(PSS baseline enforced)", "hostPath"}}},
+		{"baseline", plainPod, want{allowed: true}},
+		{"restricted", plainPod, want{code: 403, message: []string{"(PSS restricted enforced)"}}},
+		{"restricted", restricted, want{allowed: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.level+"/"+tc.obj[:20], func(t *testing.T) {
+			pol := defaultPolicy(t)
+			pol.pssLevel = tc.level
+			h := newHandler(pol, 7<<20, quietLog())
+			in := objectReview(tc.obj)
+			rec, out := post(t, h, in)
+			require.Equal(t, 200, rec.Code)
+			checkResponse(t, in, out, tc.want)
+		})
+	}
+	_, err := parseArgs([]string{"--tls-cert-file", "c", "--tls-key-file", "k", "--pss-level", "strict"}, io.Discard)
+	assert.ErrorIs(t, err, manifest.ErrInvalidPSS)
+	_, err = parseArgs([]string{"--tls-cert-file", "c", "--tls-key-file", "k", "--pss-level", "restricted", "--pss-version", "v1.30"}, io.Discard)
+	assert.NoError(t, err)
+}
+
+// TestRBACObjects checks that Roles and ClusterRoles are analysed (by
+// manifest/rbac): a ClusterRole granting everything is denied, a narrow
+// Role is allowed.
+func TestRBACObjects(t *testing.T) {
+	h := newHandler(defaultPolicy(t), 7<<20, quietLog())
+	wild := `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"everything"},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]}`
+	narrow := `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"reader","namespace":"ns"},"rules":[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]}]}`
+	in := objectReview(wild)
+	rec, out := post(t, h, in)
+	require.Equal(t, 200, rec.Code)
+	checkResponse(t, in, out, want{code: 403, message: []string{"ClusterRole/everything"}, warnings: []string{"rules[0]"}})
+	in = objectReview(narrow)
+	rec, out = post(t, h, in)
+	require.Equal(t, 200, rec.Code)
+	checkResponse(t, in, out, want{allowed: true, noWarn: true})
+}
