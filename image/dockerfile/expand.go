@@ -223,6 +223,8 @@ func closeBrace(s string, esc byte, depth int) int {
 				return -1
 			}
 			i += k + 1
+		case c == '$':
+			i += scanName(s[i+1:]) // "$$", "$1", "$NAME" are one token
 		case c == '}':
 			return i
 		}
@@ -367,6 +369,8 @@ func topLevelIndex(s string, sep, esc byte) int {
 				return -1
 			}
 			i += k + 1
+		case c == '$':
+			i += scanName(s[i+1:])
 		case c == sep:
 			return i
 		}
