@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -375,5 +376,47 @@ func TestKeepAliveReuse(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Contains(t, string(body), `"score": -30`)
+	}
+}
+
+// TestKubesecRegressionInputs posts the inputs of kubesec's own HTTP
+// regression tests (test/2_regression.bats, listed in the corpus's
+// scores.tsv) and checks kubesec's expectations: the form prefix "file="
+// is stripped from YAML and JSON, "not-file=" is not (a JSON body then
+// fails to parse: 400), an empty file is "Invalid input".
+func TestKubesecRegressionInputs(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus", "kubesec", "asset")
+	url := start(t, testConfig(t)) + "/scan"
+	tests := []struct {
+		file   string
+		status int
+		object string
+		score  int
+	}{
+		{"form-prefix-file.yml", 200, "Pod/nginx-apparmor.default", 0},
+		{"form-prefix-file.json", 200, "Pod/nginx-apparmor.default", 0},
+		{"form-prefix-not-file.yml", 200, "Pod/nginx-apparmor.default", 0},
+		{"form-prefix-not-file.json", 400, "", 0},
+		{"empty-file", 400, "", 0},
+	}
+	for _, tc := range tests {
+		in, err := os.ReadFile(filepath.Join(dir, tc.file))
+		require.NoError(t, err)
+		code, body := post(t, http.DefaultClient, url, in)
+		require.Equal(t, tc.status, code, "%s: %s", tc.file, body)
+		if code != 200 {
+			if len(in) == 0 {
+				assert.Equal(t, "Invalid input\n", string(body))
+			}
+			continue
+		}
+		var out []struct {
+			Object string
+			Score  int
+		}
+		require.NoError(t, json.Unmarshal(body, &out), tc.file)
+		require.Len(t, out, 1, tc.file)
+		assert.Equal(t, tc.object, out[0].Object, tc.file)
+		assert.Equal(t, tc.score, out[0].Score, tc.file)
 	}
 }
