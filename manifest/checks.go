@@ -268,6 +268,9 @@ func (s *scanner) run(o *object) {
 	if o.binding {
 		checkSubjects(s, o.subjects)
 	}
+	if o.check != nil {
+		o.check(s)
+	}
 }
 
 func hostNamespace(field string, get func(*corev1.PodSpec) bool) func(*scanner, *kubeharden.Rule, *podCtx) {

@@ -407,15 +407,16 @@ func TestDefect_CriticalOffsetByHardening(t *testing.T) {
 }
 
 func TestDefect_ExitCodeOnZeroScore(t *testing.T) {
-	// Unsupported kinds yield no report in the default mode, so nothing can
-	// "fail" because of a Service or ConfigMap; a binding without risky
-	// subjects yields a report with no failed findings.
+	// Unsupported kinds (ConfigMap) yield no report in the default mode; a
+	// ClusterIP Service and a binding without risky subjects yield reports
+	// with no failed findings.
 	doc := "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports: [{port: 80}]\n---\n" +
 		`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},"subjects":[{"kind":"User","name":"alice"}]}` + "\n"
 	reports, errs := Scan("t.yaml", []byte(doc), Options{})
 	require.Empty(t, errs)
-	require.Len(t, reports, 1)
+	require.Len(t, reports, 2)
 	assert.Empty(t, reports[0].Failed())
+	assert.Empty(t, reports[1].Failed())
 	compatReports, _ := Scan("t.yaml", []byte(doc), Options{Compat: CompatKubesec})
 	require.Len(t, compatReports, 2, "kubesec reports the Service as unsupported")
 	assert.Equal(t, KubesecUnsupported, KubesecMessage(&compatReports[0]))

@@ -27,6 +27,10 @@ type object struct {
 	// subjects are a binding's subjects (path "subjects").
 	subjects []rbacv1.Subject
 	binding  bool
+	// check runs the rules of kinds without a pod template.
+	check func(*scanner)
+	// clusterScoped objects are named without a namespace.
+	clusterScoped bool
 }
 
 // podView is a pod spec located in its object.

@@ -70,6 +70,9 @@ type Options struct {
 	// --pss L sets PSSLevel = L; see the package documentation for how a
 	// high finding fails a gate.
 	PSSLevel string
+	// MeshRootNamespace is Istio's root namespace, where a selector-less
+	// PeerAuthentication applies to the whole mesh ("" = istio-system).
+	MeshRootNamespace string
 }
 
 // scanOpts are Options resolved once per scan.
@@ -78,6 +81,7 @@ type scanOpts struct {
 	pssLabel     string
 	pssEnforce   int
 	pssLevelName string
+	meshRoot     string
 }
 
 func resolve(opts Options) (scanOpts, error) {
@@ -89,7 +93,11 @@ func resolve(opts Options) (scanOpts, error) {
 	if err != nil {
 		return scanOpts{}, err
 	}
-	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel}, nil
+	root := opts.MeshRootNamespace
+	if root == "" {
+		root = defaultMeshRootNS
+	}
+	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel, meshRoot: root}, nil
 }
 
 // SuppressAnnotation is the object annotation that suppresses rules for
@@ -155,7 +163,9 @@ func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) 
 	}
 	ext, ok := kindTable[d.Meta.Kind]
 	if !ok {
-		return nil, nil
+		if ext, ok = kindChecks[d.Meta.Kind]; !ok {
+			return nil, nil
+		}
 	}
 	o, problems, err := ext(d)
 	if err != nil {
@@ -191,7 +201,7 @@ func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) 
 // objectName is kubesec's "Kind/name.namespace"; cluster-scoped kinds have
 // no namespace.
 func objectName(d *decode.Document, o *object) string {
-	if d.Meta.Kind == "ClusterRoleBinding" {
+	if d.Meta.Kind == "ClusterRoleBinding" || o.clusterScoped {
 		return d.Object(true)
 	}
 	return d.Object(false)
