@@ -1,6 +1,8 @@
 package rbac
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +16,14 @@ import (
 
 // SubjectKind is the Report.Kind of Analyze's reports.
 const SubjectKind = "RBACSubject"
+
+// ErrBudget is reported in a subject report's Errors when Analyze stopped
+// adding findings because the set yields more than MaxFindings.
+var ErrBudget = errors.New("finding budget exhausted")
+
+// MaxFindings bounds the findings Analyze produces over all subjects (a
+// binding with many subjects of a role with many rules multiplies them).
+const MaxFindings = 1 << 17
 
 // maxAggregationDepth bounds the resolution of ClusterRoles that aggregate
 // aggregated ClusterRoles.
@@ -96,6 +106,7 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 	var (
 		order   []string
 		reports = map[string]*kubeharden.Report{}
+		total   int
 	)
 	for _, b := range s.bindings {
 		ref, subjects, ns, cluster := b.bindingParts()
@@ -112,9 +123,19 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 				order = append(order, key)
 			}
 			sp := "subjects[" + strconv.Itoa(i) + "]"
-			r.Findings = append(r.Findings, grant(obj, sp)...)
+			fs := grant(obj, sp)
+			if total+len(fs) > MaxFindings {
+				r.Errors = append(r.Errors, *b.doc.Error(fmt.Errorf("%w: more than %d findings; %s and later subjects are not fully reported", ErrBudget, MaxFindings, sp), sp))
+				return finish(order, reports)
+			}
+			total += len(fs)
+			r.Findings = append(r.Findings, fs...)
 		}
 	}
+	return finish(order, reports)
+}
+
+func finish(order []string, reports map[string]*kubeharden.Report) []kubeharden.Report {
 	out := make([]kubeharden.Report, 0, len(order))
 	for _, k := range order {
 		r := reports[k]

@@ -94,7 +94,15 @@ var permChecks = []permCheck{
 	/* 5 */ {rule: &ruleImpersonate, verbs: []string{"impersonate"}, perms: []perm{
 		{group: core, resource: "users", cluster: true}, {group: core, resource: "groups", cluster: true},
 		{group: core, resource: "serviceaccounts"},
-		{group: authnGroup, resource: "uids", cluster: true}, {group: authnGroup, resource: "userextras", anySub: true, cluster: true}},
+		{group: authnGroup, resource: "uids", cluster: true, verbs: []string{"impersonate", "impersonate:user-info"}},
+		{group: authnGroup, resource: "userextras", anySub: true, cluster: true, verbs: []string{"impersonate", "impersonate:user-info"}},
+		// Constrained impersonation (KEP-5284): impersonate:<mode> on the
+		// identity, checked in authentication.k8s.io, plus
+		// impersonate-on:<mode>:<verb> on what is done as it.
+		{group: authnGroup, resource: "users", cluster: true, verbs: []string{"impersonate:user-info"}},
+		{group: authnGroup, resource: "groups", cluster: true, verbs: []string{"impersonate:user-info"}},
+		{group: authnGroup, resource: "serviceaccounts", verbs: []string{"impersonate:serviceaccount"}},
+		{group: authnGroup, resource: "nodes", cluster: true, verbs: []string{"impersonate:arbitrary-node"}}},
 		clusterSev: critical, namespaced: high, what: "it can act as other identities", skipIf: -1},
 	/* 6 */ {rule: &ruleNodesProxy, verbs: []string{"get", "create"}, perms: []perm{{group: core, resource: "nodes", sub: "proxy", cluster: true}},
 		clusterSev: high, namespaced: high, what: "it can call the kubelet API (exec in any pod of the node) without audit or admission", skipIf: -1},

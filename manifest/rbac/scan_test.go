@@ -288,3 +288,13 @@ func TestRulesCatalogue(t *testing.T) {
 		assert.True(t, seen[c.rule.ID], c.rule.ID)
 	}
 }
+
+func TestConstrainedImpersonation(t *testing.T) {
+	runRuleCases(t, []ruleCase{
+		{"user-info mode", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["users", "groups"], verbs: ["impersonate:user-info"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
+		{"serviceaccount mode in a Role", "Role", `- {apiGroups: ["authentication.k8s.io"], resources: ["serviceaccounts"], verbs: ["impersonate:serviceaccount"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
+		{"arbitrary node", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
+		{"legacy verb on the authentication group users", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["users"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 0, "", 0},
+		{"impersonate-on alone", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["impersonate-on:user-info:list"]}`, "manifest/RBACImpersonate", 0, "", 0},
+	})
+}
