@@ -37,7 +37,7 @@ func Analyze(p *Profile, t Target) kubeharden.Report {
 
 // summariseCapped adds one finding per rule whose findings were capped.
 func (a *analysis) summariseCapped() {
-	for _, r := range Rules() {
+	for _, r := range catalogue {
 		if n := a.perRule[r.ID]; n > maxPerRule {
 			f := r.Fail(fmt.Sprintf("%d more findings of this rule are not listed", n-maxPerRule), "")
 			f.Points = 0
@@ -78,7 +78,7 @@ func (a *analysis) add(f kubeharden.Finding, off int) {
 	default:
 		f.Position = kubeharden.Position{File: a.p.Source}
 	}
-	a.findings = append(a.findings, f)
+	a.findings = append(a.findings, detach(f))
 }
 
 func (a *analysis) fail(r kubeharden.Rule, off int, path, fix, format string, args ...any) {
@@ -137,14 +137,14 @@ func (a *analysis) validate() {
 		switch pr.Kind {
 		case ProblemUnknownField:
 			if pr.KnownTo == 0 {
-				a.fail(RuleUnknownField, pr.off, pr.Path, "", "%v; no runtime reads it", pr.Err)
+				a.fail(ruleUnknownField, pr.off, pr.Path, "", "%v; no runtime reads it", pr.Err)
 			}
 		case ProblemDuplicateKey, ProblemCaseVariantKey:
-			a.fail(RuleDuplicateKey, pr.off, pr.Path, "", "%v", pr.Err)
+			a.fail(ruleDuplicateKey, pr.off, pr.Path, "", "%v", pr.Err)
 		case ProblemInvalidValue:
-			r := RuleInvalidValue
+			r := ruleInvalidValue
 			if strings.HasSuffix(pr.Path, "minKernel") {
-				r = RuleInvalidMinKernel
+				r = ruleInvalidMinKernel
 			}
 			a.fail(r, pr.off, pr.Path, "", "%v (refused by runtimes reading the %s format)", pr.Err, pr.Dialects)
 		}
@@ -154,30 +154,30 @@ func (a *analysis) validate() {
 	}
 	switch {
 	case p.DefaultAction == "":
-		a.fail(RuleInvalidDefaultAction, a.rootOff(), "defaultAction", "", "defaultAction is missing")
+		a.fail(ruleInvalidDefaultAction, a.rootOff(), "defaultAction", "", "defaultAction is missing")
 	case !validActions[p.DefaultAction]:
-		a.fail(RuleInvalidDefaultAction, a.topOff("defaultAction"), "defaultAction", "", "defaultAction %q is not a seccomp action", p.DefaultAction)
+		a.fail(ruleInvalidDefaultAction, a.topOff("defaultAction"), "defaultAction", "", "defaultAction %q is not a seccomp action", p.DefaultAction)
 	case p.DefaultAction == specs.ActNotify:
-		a.fail(RuleInvalidDefaultAction, a.topOff("defaultAction"), "defaultAction", "", "SCMP_ACT_NOTIFY cannot be the default action")
+		a.fail(ruleInvalidDefaultAction, a.topOff("defaultAction"), "defaultAction", "", "SCMP_ACT_NOTIFY cannot be the default action")
 	}
 	if p.DefaultErrnoRet != nil && !takesErrno(p.DefaultAction) && validActions[p.DefaultAction] {
-		a.fail(RuleErrnoWithoutErrnoAction, a.topOff("defaultErrnoRet"), "defaultErrnoRet", "", "defaultErrnoRet is set but defaultAction %s returns no errno", p.DefaultAction)
+		a.fail(ruleErrnoWithoutErrnoAction, a.topOff("defaultErrnoRet"), "defaultErrnoRet", "", "defaultErrnoRet is set but defaultAction %s returns no errno", p.DefaultAction)
 	}
 	if p.DefaultErrno != "" {
 		if _, ok := errnoValue(p.DefaultErrno); !ok {
-			a.fail(RuleInvalidErrno, a.topOff("defaultErrno"), "defaultErrno", "", "defaultErrno %q is not a Linux errno name", p.DefaultErrno)
+			a.fail(ruleInvalidErrno, a.topOff("defaultErrno"), "defaultErrno", "", "defaultErrno %q is not a Linux errno name", p.DefaultErrno)
 		} else if !takesErrno(p.DefaultAction) && validActions[p.DefaultAction] {
-			a.fail(RuleErrnoWithoutErrnoAction, a.topOff("defaultErrno"), "defaultErrno", "", "defaultErrno is set but defaultAction %s returns no errno", p.DefaultAction)
+			a.fail(ruleErrnoWithoutErrnoAction, a.topOff("defaultErrno"), "defaultErrno", "", "defaultErrno is set but defaultAction %s returns no errno", p.DefaultAction)
 		}
 	}
 	if p.ListenerMetadata != "" && p.ListenerPath == "" {
-		a.fail(RuleNotifyWithoutListener, a.topOff("listenerMetadata"), "listenerMetadata", "", "listenerMetadata is set without listenerPath")
+		a.fail(ruleNotifyWithoutListener, a.topOff("listenerMetadata"), "listenerMetadata", "", "listenerMetadata is set without listenerPath")
 	}
 	for i, arch := range p.Architectures {
 		if _, ok := archTable[arch]; !ok && arch != archNative {
-			a.fail(RuleInvalidArchitecture, offAt(p.archOffs, i), fmt.Sprintf("architectures[%d]", i), "", "%q is not an SCMP_ARCH_* architecture", arch)
+			a.fail(ruleInvalidArchitecture, offAt(p.archOffs, i), fmt.Sprintf("architectures[%d]", i), "", "%q is not an SCMP_ARCH_* architecture", arch)
 		} else if arch == archNative && a.t.Runtime.Dialect() != DialectContainers {
-			a.fail(RuleInvalidArchitecture, offAt(p.archOffs, i), fmt.Sprintf("architectures[%d]", i), "", "SCMP_ARCH_NATIVE is only understood by containers/common (CRI-O, Podman); %s refuses it", a.t.Runtime)
+			a.fail(ruleInvalidArchitecture, offAt(p.archOffs, i), fmt.Sprintf("architectures[%d]", i), "", "SCMP_ARCH_NATIVE is only understood by containers/common (CRI-O, Podman); %s refuses it", a.t.Runtime)
 		}
 	}
 	for i, am := range p.ArchMap {
@@ -187,16 +187,16 @@ func (a *analysis) validate() {
 				if j > 0 {
 					path = fmt.Sprintf("archMap[%d].subArchitectures[%d]", i, j-1)
 				}
-				a.fail(RuleInvalidArchitecture, am.off, path, "", "%q is not an SCMP_ARCH_* architecture", arch)
+				a.fail(ruleInvalidArchitecture, am.off, path, "", "%q is not an SCMP_ARCH_* architecture", arch)
 			}
 		}
 	}
 	if len(p.Architectures) > 0 && len(p.ArchMap) > 0 {
-		a.fail(RuleArchitecturesAndArchMap, a.topOff("archMap"), "archMap", "", "both architectures and archMap are set; Docker and CRI-O refuse the profile")
+		a.fail(ruleArchitecturesAndArchMap, a.topOff("archMap"), "archMap", "", "both architectures and archMap are set; Docker and CRI-O refuse the profile")
 	}
 	for i, f := range p.Flags {
 		if !validFlags[f] {
-			a.fail(RuleInvalidFlag, a.topOff("flags"), fmt.Sprintf("flags[%d]", i), "", "%q is not a seccomp filter flag", f)
+			a.fail(ruleInvalidFlag, a.topOff("flags"), fmt.Sprintf("flags[%d]", i), "", "%q is not a seccomp filter flag", f)
 		}
 	}
 	for i := range p.Syscalls {
@@ -207,50 +207,50 @@ func (a *analysis) validate() {
 func (a *analysis) validateRule(i int, s *Syscall) {
 	base := fmt.Sprintf("syscalls[%d]", i)
 	if len(s.Names) == 0 && s.Name == "" {
-		a.fail(RuleInvalidRuleNames, s.off, base+".names", "", "rule %d names no syscall", i)
+		a.fail(ruleInvalidRuleNames, s.off, base+".names", "", "rule %d names no syscall", i)
 	}
 	if len(s.Names) > 0 && s.Name != "" {
-		a.fail(RuleInvalidRuleNames, s.nameOff, base+".name", "", "rule %d sets both name and names; Docker and CRI-O refuse the profile", i)
+		a.fail(ruleInvalidRuleNames, s.nameOff, base+".name", "", "rule %d sets both name and names; Docker and CRI-O refuse the profile", i)
 	}
 	if !validActions[s.Action] {
-		a.fail(RuleInvalidAction, s.actionOff, base+".action", "", "rule %d: action %q is not a seccomp action", i, s.Action)
+		a.fail(ruleInvalidAction, s.actionOff, base+".action", "", "rule %d: action %q is not a seccomp action", i, s.Action)
 	}
 	if (s.ErrnoRet != nil || s.Errno != "") && !takesErrno(s.Action) && validActions[s.Action] {
-		a.fail(RuleErrnoWithoutErrnoAction, s.errnoOff, base+".errnoRet", "", "rule %d sets an errno but its action %s returns none", i, s.Action)
+		a.fail(ruleErrnoWithoutErrnoAction, s.errnoOff, base+".errnoRet", "", "rule %d sets an errno but its action %s returns none", i, s.Action)
 	}
 	if s.Errno != "" {
 		if _, ok := errnoValue(s.Errno); !ok {
-			a.fail(RuleInvalidErrno, s.errnoOff, base+".errno", "", "rule %d: errno %q is not a Linux errno name", i, s.Errno)
+			a.fail(ruleInvalidErrno, s.errnoOff, base+".errno", "", "rule %d: errno %q is not a Linux errno name", i, s.Errno)
 		}
 	}
 	names := s.allNames()
 	if s.Action == specs.ActNotify {
 		if a.p.ListenerPath == "" {
-			a.fail(RuleNotifyWithoutListener, s.actionOff, base+".action", "", "rule %d uses SCMP_ACT_NOTIFY but listenerPath is not set", i)
+			a.fail(ruleNotifyWithoutListener, s.actionOff, base+".action", "", "rule %d uses SCMP_ACT_NOTIFY but listenerPath is not set", i)
 		}
 		if slices.Contains(names, "write") {
-			a.fail(RuleNotifyWithoutListener, s.actionOff, base+".action", "", "rule %d uses SCMP_ACT_NOTIFY on write, which runc refuses", i)
+			a.fail(ruleNotifyWithoutListener, s.actionOff, base+".action", "", "rule %d uses SCMP_ACT_NOTIFY on write, which runc refuses", i)
 		}
 	}
 	seenIdx := map[uint]int{}
 	for j, arg := range s.Args {
 		ap := fmt.Sprintf("%s.args[%d]", base, j)
 		if arg.Index > 5 {
-			a.fail(RuleArgIndexOutOfRange, arg.off, ap+".index", "", "rule %d: argument index %d is outside 0-5", i, arg.Index)
+			a.fail(ruleArgIndexOutOfRange, arg.off, ap+".index", "", "rule %d: argument index %d is outside 0-5", i, arg.Index)
 		}
 		if !validOperators[arg.Op] {
-			a.fail(RuleInvalidOperator, arg.off, ap+".op", "", "rule %d: %q is not an SCMP_CMP_* operator", i, arg.Op)
+			a.fail(ruleInvalidOperator, arg.off, ap+".op", "", "rule %d: %q is not an SCMP_CMP_* operator", i, arg.Op)
 		}
 		if arg.Op == specs.OpMaskedEqual && arg.Value == 0 {
 			always := "always true"
 			if arg.ValueTwo != 0 {
 				always = "never true"
 			}
-			a.fail(RuleMaskedEqZeroMask, arg.off, ap+".value", "", "rule %d: SCMP_CMP_MASKED_EQ with mask 0 is %s", i, always)
+			a.fail(ruleMaskedEqZeroMask, arg.off, ap+".value", "", "rule %d: SCMP_CMP_MASKED_EQ with mask 0 is %s", i, always)
 		}
 		seenIdx[arg.Index]++
 		if seenIdx[arg.Index] == 2 {
-			a.fail(RuleSameArgIndexOR, arg.off, ap, "", "rule %d compares argument %d more than once; runc ORs these comparisons instead of ANDing them", i, arg.Index)
+			a.fail(ruleSameArgIndexOR, arg.off, ap, "", "rule %d compares argument %d more than once; runc ORs these comparisons instead of ANDing them", i, arg.Index)
 		}
 	}
 	deny := !allowing(s.Action)
@@ -270,14 +270,14 @@ func (a *analysis) validateRule(i int, s *Syscall) {
 				}
 			}
 			if deny && defaultAllows {
-				a.fail(RuleTypoFailsOpen, off, np, fix, "%q is not a syscall libseccomp knows; runc skips it, so the %s rule does not apply and the call stays allowed", n, s.Action)
+				a.fail(ruleTypoFailsOpen, off, np, fix, "%q is not a syscall libseccomp knows; runc skips it, so the %s rule does not apply and the call stays allowed", n, s.Action)
 			} else {
-				a.fail(RuleUnknownSyscall, off, np, fix, "%q is not a syscall libseccomp knows; runc skips it", n)
+				a.fail(ruleUnknownSyscall, off, np, fix, "%q is not a syscall libseccomp knows; runc skips it", n)
 			}
 			continue
 		}
 		if declared := a.declaredArches(); len(declared) > 0 && !slices.ContainsFunc(declared, func(ar specs.Arch) bool { return SyscallOnArch(n, ar) }) {
-			a.fail(RuleSyscallNotOnArch, off, np, "", "%q does not exist on any declared architecture %v", n, declared)
+			a.fail(ruleSyscallNotOnArch, off, np, "", "%q does not exist on any declared architecture %v", n, declared)
 		}
 	}
 	for _, fl := range []struct {
@@ -289,7 +289,7 @@ func (a *analysis) validateRule(i int, s *Syscall) {
 		}
 		for j, c := range fl.f.Caps {
 			if !validCaps[c] {
-				a.fail(RuleInvalidCapability, offAt(fl.f.capsOffs, j), fmt.Sprintf("%s.%s.caps[%d]", base, fl.kind, j), "", "%q is not a Linux capability, so this %s condition never matches", c, fl.kind)
+				a.fail(ruleInvalidCapability, offAt(fl.f.capsOffs, j), fmt.Sprintf("%s.%s.caps[%d]", base, fl.kind, j), "", "%q is not a Linux capability, so this %s condition never matches", c, fl.kind)
 			}
 		}
 		for j, ar := range fl.f.Arches {
@@ -298,7 +298,7 @@ func (a *analysis) validateRule(i int, s *Syscall) {
 				if sa, ok := ParseArch(ar); ok {
 					fix = fmt.Sprintf("write %q", archToNative(sa))
 				}
-				a.fail(RuleInvalidFilterArch, offAt(fl.f.archesOffs, j), fmt.Sprintf("%s.%s.arches[%d]", base, fl.kind, j), fix, "%q is not a native architecture name, so this %s condition never matches", ar, fl.kind)
+				a.fail(ruleInvalidFilterArch, offAt(fl.f.archesOffs, j), fmt.Sprintf("%s.%s.arches[%d]", base, fl.kind, j), fix, "%q is not a native architecture name, so this %s condition never matches", ar, fl.kind)
 			}
 		}
 	}
@@ -397,7 +397,7 @@ func abs(x int) int {
 func (a *analysis) runtimeChecks() {
 	e, p := a.e, a.p
 	if e.LoadError != nil && !e.Disabled {
-		a.fail(RuleRejectedByRuntime, a.rootOff(), "", "", "%s refuses the profile: %v", a.t.Runtime, e.LoadError)
+		a.fail(ruleRejectedByRuntime, a.rootOff(), "", "", "%s refuses the profile: %v", a.t.Runtime, e.LoadError)
 	}
 	for _, n := range e.Conflicts {
 		off := -1
@@ -407,11 +407,11 @@ func (a *analysis) runtimeChecks() {
 				break
 			}
 		}
-		a.fail(RuleConflictingActions, off, "syscalls", "", "%s: %q has identical argument filters with different actions; libseccomp returns EEXIST and the container does not start", a.t.Runtime, n)
+		a.fail(ruleConflictingActions, off, "syscalls", "", "%s: %q has identical argument filters with different actions; libseccomp returns EEXIST and the container does not start", a.t.Runtime, n)
 	}
 	for _, sh := range e.Shadowed {
 		w, d := &p.Syscalls[sh.Winner], &p.Syscalls[sh.Dropped]
-		a.fail(RuleConflictingActions, d.actionOff, fmt.Sprintf("syscalls[%d]", sh.Dropped), "",
+		a.fail(ruleConflictingActions, d.actionOff, fmt.Sprintf("syscalls[%d]", sh.Dropped), "",
 			"%s: %q is decided by rule %d (%s); rule %d (%s) is dropped silently", a.t.Runtime, sh.Name, sh.Winner, w.Action, sh.Dropped, d.Action)
 	}
 	if e.Disabled {
@@ -419,7 +419,7 @@ func (a *analysis) runtimeChecks() {
 	}
 	for _, r := range e.Rules {
 		if r.Redundant {
-			a.fail(RuleRedundantRule, p.Syscalls[r.Index].actionOff, fmt.Sprintf("syscalls[%d]", r.Index), "", "rule %d has the default action %s; runc skips it", r.Index, r.Action)
+			a.fail(ruleRedundantRule, p.Syscalls[r.Index].actionOff, fmt.Sprintf("syscalls[%d]", r.Index), "", "rule %d has the default action %s; runc skips it", r.Index, r.Action)
 		}
 	}
 	// Duplicate unconditional listings with the same action.
@@ -435,7 +435,7 @@ func (a *analysis) runtimeChecks() {
 		for _, n := range r.Names {
 			k := key{n, r.Action}
 			if first, ok := seen[k]; ok && first != r.Index {
-				a.fail(RuleDuplicateSyscall, p.Syscalls[r.Index].off, fmt.Sprintf("syscalls[%d]", r.Index), "", "%q is already listed with %s in rule %d", n, r.Action, first)
+				a.fail(ruleDuplicateSyscall, p.Syscalls[r.Index].off, fmt.Sprintf("syscalls[%d]", r.Index), "", "%q is already listed with %s in rule %d", n, r.Action, first)
 				continue
 			}
 			seen[k] = r.Index
@@ -446,13 +446,13 @@ func (a *analysis) runtimeChecks() {
 	// Architectures.
 	native := a.t.Arch
 	if len(p.Architectures) > 0 && !slices.Contains(p.Architectures, native) && !slices.Contains(p.Architectures, archNative) {
-		a.fail(RuleMissingNativeArch, a.topOff("architectures"), "architectures", "", "architectures %v does not list the target's %s", p.Architectures, native)
+		a.fail(ruleMissingNativeArch, a.topOff("architectures"), "architectures", "", "architectures %v does not list the target's %s", p.Architectures, native)
 	}
 	if len(e.Arches) > 1 {
-		a.fail(RuleCompatArch, a.topOff("architectures", "archMap"), "architectures", "", "calls from %v are filtered and reachable besides the native %s", e.Arches[1:], native)
+		a.fail(ruleCompatArch, a.topOff("architectures", "archMap"), "architectures", "", "calls from %v are filtered and reachable besides the native %s", e.Arches[1:], native)
 	}
 	if e.DefaultAction == specs.ActErrno && e.DefaultErrno == 1 {
-		a.fail(RuleEpermDefault, a.topOff("defaultErrnoRet", "defaultAction"), "defaultErrnoRet", "", "unlisted syscalls fail with EPERM; ENOSYS (38) lets libc fall back from syscalls newer than the profile")
+		a.fail(ruleEpermDefault, a.topOff("defaultErrnoRet", "defaultAction"), "defaultErrnoRet", "", "unlisted syscalls fail with EPERM; ENOSYS (38) lets libc fall back from syscalls newer than the profile")
 	}
 	for _, r := range e.Rules {
 		if r.Redundant || len(r.Args) > 0 {
@@ -463,7 +463,7 @@ func (a *analysis) runtimeChecks() {
 			for j, n := range r.Names {
 				if commonSyscalls[n] {
 					s := &p.Syscalls[r.Index]
-					a.fail(RuleKillOnCommonSyscall, offAt(s.namesOffs, j), fmt.Sprintf("syscalls[%d].names[%d]", r.Index, j), "",
+					a.fail(ruleKillOnCommonSyscall, offAt(s.namesOffs, j), fmt.Sprintf("syscalls[%d].names[%d]", r.Index, j), "",
 						"%s on %q: the workload crashes instead of seeing an error", r.Action, n)
 				}
 			}
@@ -474,7 +474,7 @@ func (a *analysis) runtimeChecks() {
 		trace = trace || r.Action == specs.ActTrace
 	}
 	if trace {
-		a.fail(RuleTraceWithoutTracer, a.topOff("defaultAction"), "", "", "SCMP_ACT_TRACE is used; without a tracer attached these calls fail with ENOSYS")
+		a.fail(ruleTraceWithoutTracer, a.topOff("defaultAction"), "", "", "SCMP_ACT_TRACE is used; without a tracer attached these calls fail with ENOSYS")
 	}
 }
 
@@ -528,7 +528,7 @@ func (a *analysis) droppedFields() {
 			failOpen = append(failOpen, n)
 		}
 	}
-	f := RuleDroppedByRuntime.Fail("", "")
+	f := ruleDroppedByRuntime.Fail("", "")
 	if len(failOpen) > 0 {
 		f.Message = fmt.Sprintf("%s ignores %s; as a result it allows %d syscall(s) that %s denies here: %s",
 			a.t.Runtime, strings.Join(dropped, ", "), len(failOpen), own, strings.Join(failOpen, ", "))
@@ -550,22 +550,22 @@ func (a *analysis) score() {
 		if root, ok := p.offs[""]; ok {
 			off = root
 		}
-		a.fail(RuleSeccompDisabled, off, "", "", "%s runs the container without a seccomp filter: the profile has neither defaultAction nor rules", a.t.Runtime)
+		a.fail(ruleSeccompDisabled, off, "", "", "%s runs the container without a seccomp filter: the profile has neither defaultAction nor rules", a.t.Runtime)
 	} else {
-		a.pass(RuleSeccompDisabled, "", "the profile enables a seccomp filter")
+		a.pass(ruleSeccompDisabled, "", "the profile enables a seccomp filter")
 	}
 	def := e.DefaultAction
 	switch {
 	case e.Disabled:
 	case def == specs.ActAllow:
-		a.fail(RuleDefaultAllow, a.topOff("defaultAction"), "defaultAction", "", "defaultAction SCMP_ACT_ALLOW: a deny list that allows every syscall it does not name")
+		a.fail(ruleDefaultAllow, a.topOff("defaultAction"), "defaultAction", "", "defaultAction SCMP_ACT_ALLOW: a deny list that allows every syscall it does not name")
 	case def == specs.ActLog:
-		a.fail(RuleDefaultLog, a.topOff("defaultAction"), "defaultAction", "", "defaultAction SCMP_ACT_LOG only logs: nothing is enforced")
+		a.fail(ruleDefaultLog, a.topOff("defaultAction"), "defaultAction", "", "defaultAction SCMP_ACT_LOG only logs: nothing is enforced")
 	}
 	if !e.Disabled && (def == specs.ActErrno || def == specs.ActKill || def == specs.ActKillProcess || def == specs.ActKillThread || def == specs.ActTrap || def == specs.ActTrace) {
-		a.pass(RuleAllowList, "defaultAction", "defaultAction %s: only listed syscalls run", def)
+		a.pass(ruleAllowList, "defaultAction", "defaultAction %s: only listed syscalls run", def)
 	} else {
-		a.add(RuleAllowList.Fail(fmt.Sprintf("defaultAction %q does not deny unlisted syscalls", def), "defaultAction"), a.topOff("defaultAction"))
+		a.add(ruleAllowList.Fail(fmt.Sprintf("defaultAction %q does not deny unlisted syscalls", def), "defaultAction"), a.topOff("defaultAction"))
 	}
 	// Danger classes, over every architecture the filter lets through.
 	arches := e.Arches
@@ -614,9 +614,9 @@ func (a *analysis) score() {
 	clone3 := e.Decide("clone3", native)
 	if SyscallOnArch("clone3", native) && clone.Conditional && !allowing(clone.Action) && clone3.AllowsSome() {
 		off, path := a.ruleOffset(clone3.Rules, "clone3")
-		a.fail(RuleCloneFlagsBypass, off, path, "", "clone is filtered by its flags but clone3 is allowed (%s): namespace flags pass unchecked through clone3", clone3.Action)
+		a.fail(ruleCloneFlagsBypass, off, path, "", "clone is filtered by its flags but clone3 is allowed (%s): namespace flags pass unchecked through clone3", clone3.Action)
 	} else {
-		a.pass(RuleCloneFlagsBypass, "", "no clone filter can be bypassed through clone3")
+		a.pass(ruleCloneFlagsBypass, "", "no clone filter can be bypassed through clone3")
 	}
 	// socket / socketcall.
 	sock := e.Decide("socket", native)
@@ -631,9 +631,9 @@ func (a *analysis) score() {
 	}
 	if bypass != "" {
 		off, path := a.ruleOffset(e.Decide("socketcall", specs.Arch(bypass)).Rules, "socketcall")
-		a.fail(RuleSocketcallBypass, off, path, "", "socket is filtered by address family but socketcall is allowed on %s, which passes socket's arguments through a pointer seccomp cannot read", bypass)
+		a.fail(ruleSocketcallBypass, off, path, "", "socket is filtered by address family but socketcall is allowed on %s, which passes socket's arguments through a pointer seccomp cannot read", bypass)
 	} else {
-		a.pass(RuleSocketcallBypass, "", "no socket filter can be bypassed through socketcall")
+		a.pass(ruleSocketcallBypass, "", "no socket filter can be bypassed through socketcall")
 	}
 	// Baseline: the runtime's default.
 	base := RuntimeDefault(a.t)
@@ -646,7 +646,7 @@ func (a *analysis) score() {
 		}
 	}
 	if len(parts) > 0 {
-		f := RuleWeakerThanDefault.Fail(fmt.Sprintf("allowed beyond %s's RuntimeDefault — %s", a.t.Runtime, strings.Join(parts, "; ")), "syscalls")
+		f := ruleWeakerThanDefault.Fail(fmt.Sprintf("allowed beyond %s's RuntimeDefault — %s", a.t.Runtime, strings.Join(parts, "; ")), "syscalls")
 		if !dangerous {
 			// Only syscalls outside every danger class: usually a newer
 			// profile than the runtime's default. Worth knowing, not a risk.
@@ -654,7 +654,7 @@ func (a *analysis) score() {
 		}
 		a.add(f, a.topOff("syscalls"))
 	} else {
-		a.pass(RuleWeakerThanDefault, "", "allows nothing %s's RuntimeDefault denies", a.t.Runtime)
+		a.pass(ruleWeakerThanDefault, "", "allows nothing %s's RuntimeDefault denies", a.t.Runtime)
 	}
 }
 

@@ -75,8 +75,8 @@ func TestCorpus(t *testing.T) {
 				for _, f := range r.Findings {
 					// Every corpus name resolves in libseccomp's table
 					// (reference §3): no typos.
-					assert.NotEqual(t, RuleUnknownSyscall.ID, f.RuleID)
-					assert.NotEqual(t, RuleTypoFailsOpen.ID, f.RuleID)
+					assert.NotEqual(t, ruleUnknownSyscall.ID, f.RuleID)
+					assert.NotEqual(t, ruleTypoFailsOpen.ID, f.RuleID)
 					assert.Equal(t, g.file, f.Position.File, f.RuleID)
 					if !f.Passed && f.Position.Exact {
 						assert.Positive(t, f.Position.Line, f.RuleID)

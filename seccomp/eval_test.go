@@ -77,7 +77,7 @@ func TestMobyDefaultFailsOpenOnContainerd(t *testing.T) {
 	assert.Equal(t, []Shadow{{Name: "clone3", Winner: 44, Dropped: 47}}, c.Shadowed)
 
 	r := Analyze(p, Target{Runtime: RuntimeContainerd})
-	f, ok := failedFinding(r, RuleDroppedByRuntime.ID)
+	f, ok := failedFinding(r, ruleDroppedByRuntime.ID)
 	require.True(t, ok)
 	assert.Contains(t, f.Message, "allows 43 syscall(s) that docker denies")
 	assert.Equal(t, -10, f.Points)

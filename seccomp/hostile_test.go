@@ -33,7 +33,7 @@ func TestHostileProfile(t *testing.T) {
 	assert.Less(t, time.Since(start), 20*time.Second)
 	for _, r := range reports {
 		assert.Less(t, len(r.Findings), 30*maxPerRule, r.Object)
-		_, ok := failedFinding(r, RuleTypoFailsOpen.ID)
+		_, ok := failedFinding(r, ruleTypoFailsOpen.ID)
 		assert.True(t, ok)
 	}
 }
@@ -49,7 +49,7 @@ func TestConcurrentScan(t *testing.T) {
 	}
 	for i := 0; i < 8; i++ {
 		r := <-done
-		_, ok := failedFinding(r, RuleTypoFailsOpen.ID)
+		_, ok := failedFinding(r, ruleTypoFailsOpen.ID)
 		assert.True(t, ok)
 		assert.Positive(t, r.Findings[0].Position.Line)
 	}

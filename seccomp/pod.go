@@ -60,7 +60,7 @@ func AnalyzePod(ref PodProfile, seccompRoot fs.FS, t Target) (kubeharden.Report,
 	fail := func(rule kubeharden.Rule, msg string) {
 		f := rule.Fail(msg, ref.Path)
 		f.Position.File = ref.Source
-		r.Findings = append(r.Findings, f)
+		r.Findings = append(r.Findings, detach(f))
 	}
 	done := func() (kubeharden.Report, error) {
 		kubeharden.SortFindings(r.Findings)
@@ -70,20 +70,20 @@ func AnalyzePod(ref PodProfile, seccompRoot fs.FS, t Target) (kubeharden.Report,
 	typ := ref.Type
 	switch {
 	case ref.Privileged:
-		fail(RulePodUnconfined, "privileged containers always run without seccomp, whatever seccompProfile says")
+		fail(rulePodUnconfined, "privileged containers always run without seccomp, whatever seccompProfile says")
 		return done()
 	case typ == "" && ref.KubeletSeccompDefault:
 		typ = ProfileRuntimeDefault
 	case typ == "":
-		fail(RulePodUnconfined, "seccompProfile is not set and the kubelet's seccompDefault is off, so the container runs Unconfined")
+		fail(rulePodUnconfined, "seccompProfile is not set and the kubelet's seccompDefault is off, so the container runs Unconfined")
 		return done()
 	}
 	switch typ {
 	case ProfileUnconfined:
-		fail(RulePodUnconfined, "seccompProfile type Unconfined: no syscall filter")
+		fail(rulePodUnconfined, "seccompProfile type Unconfined: no syscall filter")
 		return done()
 	case ProfileRuntimeDefault:
-		r.Findings = append(r.Findings, RulePodUnconfined.Pass(fmt.Sprintf("RuntimeDefault: %s's default profile applies", t.Runtime), ref.Path))
+		r.Findings = append(r.Findings, detach(rulePodUnconfined.Pass(fmt.Sprintf("RuntimeDefault: %s's default profile applies", t.Runtime), ref.Path)))
 		return done()
 	case ProfileLocalhost:
 	default:
@@ -91,26 +91,26 @@ func AnalyzePod(ref PodProfile, seccompRoot fs.FS, t Target) (kubeharden.Report,
 	}
 	lp := ref.LocalhostProfile
 	if lp == "" || strings.HasPrefix(lp, "/") || strings.Contains(lp, "\\") || slicesContainsDotDot(lp) || !fs.ValidPath(path.Clean(lp)) {
-		fail(RuleLocalhostPathInvalid, fmt.Sprintf("localhostProfile %q must be a non-empty relative path inside the kubelet seccomp root, without '..'", lp))
+		fail(ruleLocalhostPathInvalid, fmt.Sprintf("localhostProfile %q must be a non-empty relative path inside the kubelet seccomp root, without '..'", lp))
 		return done()
 	}
 	name := path.Clean(lp)
 	data, err := readLimited(seccompRoot, name, DefaultMaxBytes)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			fail(RuleLocalhostProfileMissing, fmt.Sprintf("Localhost profile %q does not exist under the kubelet seccomp root; the container fails to start", lp))
+			fail(ruleLocalhostProfileMissing, fmt.Sprintf("Localhost profile %q does not exist under the kubelet seccomp root; the container fails to start", lp))
 			return done()
 		}
 		return r, &kubeharden.InputError{Source: name, Document: -1, Err: err}
 	}
-	r.Findings = append(r.Findings, RulePodUnconfined.Pass(fmt.Sprintf("Localhost profile %q applies", lp), ref.Path))
+	r.Findings = append(r.Findings, detach(rulePodUnconfined.Pass(fmt.Sprintf("Localhost profile %q applies", lp), ref.Path)))
 	p, err := Parse(name, data)
 	if err != nil {
 		var ie *kubeharden.InputError
 		if errors.As(err, &ie) {
 			r.Errors = append(r.Errors, *ie)
 		}
-		fail(RuleRejectedByRuntime, fmt.Sprintf("Localhost profile %q cannot be decoded: %v; the container fails to start", lp, err))
+		fail(ruleRejectedByRuntime, fmt.Sprintf("Localhost profile %q cannot be decoded: %v; the container fails to start", lp, err))
 		return done()
 	}
 	pr := Analyze(p, t)

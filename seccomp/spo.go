@@ -59,8 +59,8 @@ func ScanSPOSpec(e Embedded, opts Options) ([]kubeharden.Report, error) {
 		r.Source, r.Document = e.Source, e.Document
 		r.Object = fmt.Sprintf("%s (%s)", e.Object, t.normalize())
 		if base := p.Extra["baseProfileName"]; base != "" {
-			r.Findings = append(r.Findings, RuleSPOBaseProfile.Fail(
-				fmt.Sprintf("the operator merges this profile with base profile %q; the installed profile allows at least the base profile's syscalls too", base), "baseProfileName"))
+			r.Findings = append(r.Findings, detach(ruleSPOBaseProfile.Fail(
+				fmt.Sprintf("the operator merges this profile with base profile %q; the installed profile allows at least the base profile's syscalls too", base), "baseProfileName")))
 		}
 		for i := range r.Findings {
 			f := &r.Findings[i]

@@ -93,9 +93,9 @@ func TestScanSPOSpecBaseProfile(t *testing.T) {
 		rs, err := ScanSPOSpec(Embedded{Source: "crd.yaml", Object: "SeccompProfile/p.default", JSON: []byte(c.spec)}, Options{Runtimes: []Runtime{RuntimeCRIO}})
 		require.NoError(t, err)
 		require.Len(t, rs, 1)
-		_, fired := failedFinding(rs[0], RuleSPOBaseProfile.ID)
+		_, fired := failedFinding(rs[0], ruleSPOBaseProfile.ID)
 		assert.Equal(t, c.fires, fired)
-		_, unknown := failedFinding(rs[0], RuleUnknownField.ID)
+		_, unknown := failedFinding(rs[0], ruleUnknownField.ID)
 		assert.False(t, unknown, "SPO fields are not unknown")
 		assert.Equal(t, "SeccompProfile/p.default (cri-o/SCMP_ARCH_X86_64)", rs[0].Object)
 	}
