@@ -96,10 +96,12 @@ func (f *File) Names() []string {
 	return out
 }
 
-// Lookup finds the profile (top-level, child or hat) whose -N name is name,
+// Lookup finds the profile (top-level, child or hat) whose name is name,
 // the value a pod's securityContext.appArmorProfile.localhostProfile (or
-// the annotation's "localhost/NAME") must hold.
+// the annotation's "localhost/NAME") must hold. Both the -N spelling and
+// the name with variables expanded (what the kernel loads) match.
 func (f *File) Lookup(name string) (*Profile, bool) {
+	name = LocalhostName(name)
 	var found *Profile
 	var walk func(p *Profile)
 	walk = func(p *Profile) {
@@ -110,6 +112,12 @@ func (f *File) Lookup(name string) (*Profile, bool) {
 			found = p
 			return
 		}
+		for _, n := range f.LoadedNames(p) {
+			if n == name {
+				found = p
+				return
+			}
+		}
 		for _, c := range p.Children() {
 			walk(c)
 		}
@@ -118,6 +126,22 @@ func (f *File) Lookup(name string) (*Profile, bool) {
 		walk(p)
 	}
 	return found, found != nil
+}
+
+// LoadedNames returns the profile's full name with variables expanded
+// (apparmor_parser -N prints them unexpanded; the kernel loads the
+// expansion). A name without variables gives just FullName.
+func (f *File) LoadedNames(p *Profile) []string {
+	full := p.FullName()
+	if !strings.Contains(full, "@{") {
+		return []string{full}
+	}
+	vars := map[string][]string{}
+	for k, v := range f.Vars {
+		vars[k] = v
+	}
+	vars["profile_name"] = []string{p.Name}
+	return expandWith(full, vars, 0)
 }
 
 // String renders a short description.

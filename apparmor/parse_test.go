@@ -250,6 +250,16 @@ profile "with space" { }
 	assert.Equal(t, "gc", p.Name)
 	_, ok = f.Lookup("nope")
 	assert.False(t, ok)
+
+	// apparmor_parser 3.0.8 -N prints "a@{N}" and "a@{N}//c@{N}" for
+	// this file; the kernel loads the expanded names.
+	f, err = Parse("t", []byte("@{N}=foo\nprofile a@{N} {\n  profile c@{N} {\n  }\n}\n"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a@{N}", "a@{N}//c@{N}"}, f.Names())
+	p, ok = f.Lookup("localhost/afoo//cfoo")
+	require.True(t, ok)
+	assert.Equal(t, "c@{N}", p.Name)
+	assert.Equal(t, []string{"afoo//cfoo"}, f.LoadedNames(p))
 }
 
 func TestDetect(t *testing.T) {
@@ -389,5 +399,28 @@ func TestReferenceTable(t *testing.T) {
 	for name, src := range accepted {
 		_, err := Parse(name, []byte(src), opts)
 		assert.NoError(t, err, "%s should be accepted", name)
+	}
+}
+
+func TestFileCacheConcurrent(t *testing.T) {
+	fsys := fstest.MapFS{
+		"etc/apparmor.d/tunables/global":    {Data: []byte("@{PROC}=/proc/\n")},
+		"etc/apparmor.d/abstractions/base":  {Data: []byte("@{PROC}/meminfo r,\n")},
+		"etc/apparmor.d/abstractions/dir/a": {Data: []byte("/a r,\n")},
+	}
+	cache := &FileCache{}
+	src := []byte("include <tunables/global>\nprofile t {\n  include <abstractions/base>\n  include <abstractions/dir>\n}\n")
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			f, err := Parse("t", src, &ParseOptions{FS: fsys, Cache: cache})
+			if err == nil && len(f.Profiles()[0].Rules()) != 2 {
+				err = fmt.Errorf("got %d rules", len(f.Profiles()[0].Rules()))
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		assert.NoError(t, <-errs)
 	}
 }
