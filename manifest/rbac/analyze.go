@@ -104,14 +104,25 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 	}
 	sort.Strings(s.cnames)
 	var (
-		order   []string
-		reports = map[string]*kubeharden.Report{}
-		total   int
+		order    []string
+		reports  = map[string]*kubeharden.Report{}
+		groups   = map[string][]groupGrant{}
+		subjects = map[string]subjectInfo{}
+		total    int
 	)
+	add := func(r *kubeharden.Report, b *object, sp string, fs []kubeharden.Finding) bool {
+		if total+len(fs) > MaxFindings {
+			r.Errors = append(r.Errors, *b.doc.Error(fmt.Errorf("%w: more than %d findings; %s and later subjects are not fully reported", ErrBudget, MaxFindings, sp), sp))
+			return false
+		}
+		total += len(fs)
+		r.Findings = append(r.Findings, fs...)
+		return true
+	}
 	for _, b := range s.bindings {
-		ref, subjects, ns, cluster := b.bindingParts()
+		ref, subs, ns, cluster := b.bindingParts()
 		grant := s.grant(b, ref, ns, cluster)
-		for i, sub := range subjects {
+		for i, sub := range subs {
 			key, obj := subjectKey(sub, ns)
 			if key == "" {
 				continue
@@ -121,18 +132,62 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 				r = &kubeharden.Report{Source: b.doc.Source, Document: b.doc.Index, Object: obj, Kind: SubjectKind}
 				reports[key] = r
 				order = append(order, key)
+				subjects[key] = subjectInfoOf(sub, ns)
 			}
 			sp := "subjects[" + strconv.Itoa(i) + "]"
-			fs := grant(obj, sp)
-			if total+len(fs) > MaxFindings {
-				r.Errors = append(r.Errors, *b.doc.Error(fmt.Errorf("%w: more than %d findings; %s and later subjects are not fully reported", ErrBudget, MaxFindings, sp), sp))
+			if sub.Kind == rbacv1.GroupKind {
+				groups[sub.Name] = append(groups[sub.Name], groupGrant{b: b, sp: sp, grant: grant})
+			}
+			if !add(r, b, sp, grant(obj, sp)) {
 				return finish(order, reports)
 			}
-			total += len(fs)
-			r.Findings = append(r.Findings, fs...)
+		}
+	}
+	// Members of the groups every service account, or every authenticated
+	// user, belongs to receive those groups' permissions too.
+	for _, key := range order {
+		info := subjects[key]
+		r := reports[key]
+		for _, g := range info.groups {
+			for _, gg := range groups[g] {
+				fs := gg.grant(r.Object+" as a member of group "+g, gg.sp)
+				kept := fs[:0]
+				for _, f := range fs {
+					if f.RuleID == ruleBindingRisky.ID {
+						kept = append(kept, f)
+					}
+				}
+				if !add(r, gg.b, gg.sp, kept) {
+					return finish(order, reports)
+				}
+			}
 		}
 	}
 	return finish(order, reports)
+}
+
+// groupGrant is a binding's grant to a group subject.
+type groupGrant struct {
+	b     *object
+	sp    string
+	grant func(obj, sp string) []kubeharden.Finding
+}
+
+// subjectInfo lists the implicit groups of a subject.
+type subjectInfo struct{ groups []string }
+
+// subjectInfoOf returns the groups the authenticator always adds: every
+// service account is in system:serviceaccounts, system:serviceaccounts:<ns>
+// and system:authenticated; every other user except system:anonymous is in
+// system:authenticated.
+func subjectInfoOf(sub rbacv1.Subject, bindingNS string) subjectInfo {
+	if ns, _, ok := serviceAccount(sub, bindingNS); ok {
+		return subjectInfo{groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}}
+	}
+	if sub.Kind == rbacv1.UserKind && sub.Name != "system:anonymous" {
+		return subjectInfo{groups: []string{"system:authenticated"}}
+	}
+	return subjectInfo{}
 }
 
 func finish(order []string, reports map[string]*kubeharden.Report) []kubeharden.Report {

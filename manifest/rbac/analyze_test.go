@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -147,12 +148,83 @@ subjects: [{kind: User, name: kubelet}]
 		"manifest/RBACImpersonate@high", "manifest/RBACTokenRequest@high"} {
 		assert.Contains(t, sa, want)
 	}
-	assert.Empty(t, grantsOf(got["User/vic"]), "view reads no Secrets and runs nothing")
+	for _, f := range got["User/vic"].Findings {
+		assert.NotContains(t, f.Message, "viewers", "view reads no Secrets and runs nothing")
+		// but every authenticated user is cluster-admin here.
+		assert.Contains(t, f.Message, "User/vic as a member of group system:authenticated gets")
+	}
+	assert.Equal(t, []string{"manifest/RBACWildcardAll@critical", "manifest/RBACNonResourceWildcard@low"}, grantsOf(got["User/vic"]))
 
 	kubelet := got["User/kubelet"]
-	require.Len(t, kubelet.Findings, 1)
+	require.Len(t, kubelet.Findings, 3)
 	assert.Equal(t, "manifest/BindingRoleMissing", kubelet.Findings[0].RuleID)
 	assert.Contains(t, kubelet.Findings[0].Message, "built-in system role")
+	// The default service account inherits through system:authenticated
+	// too, positioned on the group's subject entry.
+	inherited := 0
+	for _, f := range got["ServiceAccount/default.web"].Findings {
+		if strings.Contains(f.Message, "as a member of group system:authenticated") {
+			inherited++
+			assert.Equal(t, 6, f.Position.Line)
+		}
+	}
+	assert.Equal(t, 2, inherited)
+}
+
+func TestAnalyzeGroupMembership(t *testing.T) {
+	src := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: exec}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: all-sa, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: exec}
+subjects: [{kind: Group, name: "system:serviceaccounts:ci"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: other, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: builder, namespace: ci}, {kind: ServiceAccount, name: web, namespace: prod}, {kind: User, name: system:anonymous}]
+`
+	got := analyze(t, src)
+	assert.Equal(t, []string{"manifest/RBACPodExec@high"}, grantsOf(got["Group/system:serviceaccounts:ci"]))
+	assert.Contains(t, got["Group/system:serviceaccounts:ci"].Findings[0].Message, "every service account of namespace ci")
+	builder := got["ServiceAccount/builder.ci"]
+	assert.Equal(t, []string{"manifest/RBACPodExec@high"}, grantsOf(builder))
+	assert.Contains(t, builder.Findings[0].Message, "ServiceAccount/builder.ci as a member of group system:serviceaccounts:ci gets create on pods/exec in namespace ci")
+	assert.Empty(t, grantsOf(got["ServiceAccount/web.prod"]), "another namespace's service accounts are not members")
+	assert.Empty(t, grantsOf(got["User/system:anonymous"]))
+}
+
+func TestAnalyzeBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: big}\nrules:\n")
+	for i := range 100 {
+		fmt.Fprintf(&b, "- {apiGroups: [\"\"], resources: [secrets], resourceNames: [s%d], verbs: [get]}\n", i)
+	}
+	b.WriteString("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: many}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: big}\nsubjects:\n")
+	n := MaxFindings/100 + 10
+	for i := range n {
+		fmt.Fprintf(&b, "- {kind: User, name: u%d}\n", i)
+	}
+	docs, errs := decode.Split([]byte(b.String()), "big.yaml", decode.Options{})
+	require.Empty(t, errs)
+	reports := Analyze(docs)
+	total, budgetErrs := 0, 0
+	for _, r := range reports {
+		total += len(r.Findings)
+		for _, e := range r.Errors {
+			assert.ErrorIs(t, &e, ErrBudget)
+			budgetErrs++
+		}
+	}
+	assert.LessOrEqual(t, total, MaxFindings)
+	assert.Equal(t, 1, budgetErrs)
+	assert.Less(t, len(reports), n)
 }
 
 func TestAnalyzeAggregation(t *testing.T) {

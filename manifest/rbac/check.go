@@ -289,6 +289,21 @@ func evalRole(rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
 	}
 	if !anyAll {
 		out = roleLevelChecks(out, rules, ctx)
+		// bind is exploited by creating bindings: say when the role can.
+		for i := range out {
+			if out[i].rule != &ruleEscalateBind || !strings.Contains(out[i].short, "bind") {
+				continue
+			}
+			for _, res := range []string{"rolebindings", "clusterrolebindings"} {
+				if res == "clusterrolebindings" && !ctx.cluster {
+					continue
+				}
+				if k := firstGrant(rules, "create", rbacGroup, res, ""); k >= 0 {
+					out[i].msg += "; with create on " + res + " (" + ctx.rp(k) + ") it can bind any role it may bind to anyone, itself included"
+					break
+				}
+			}
+		}
 	}
 	return out
 }
@@ -346,8 +361,12 @@ func (c *permCheck) eval(r *rbacv1.PolicyRule, rp string, ctx evalCtx) (roleFind
 		msg += " (when bound in kube-system or by a ClusterRoleBinding)"
 	}
 	if best == accessNamed {
-		sev = lower(sev)
-		msg += "; limited to the objects named " + quoteList(r.ResourceNames)
+		if p := powerfulName(r.ResourceNames); p != "" && (c.rule == &ruleEscalateBind || c.rule == &ruleImpersonate) {
+			msg += "; limited to the objects named " + quoteList(r.ResourceNames) + ", but " + strconv.Quote(p) + " is all it takes"
+		} else {
+			sev = lower(sev)
+			msg += "; limited to the objects named " + quoteList(r.ResourceNames)
+		}
 		short += " (named " + quoteList(r.ResourceNames) + ")"
 	}
 	path := rp + ".resources"
@@ -493,4 +512,17 @@ func roleLevelChecks(out []roleFinding, rules []rbacv1.PolicyRule, ctx evalCtx) 
 		}
 	}
 	return out
+}
+
+// powerfulName returns the first name that makes a name restriction on
+// bind, escalate or impersonate moot: the built-in roles that grant
+// Secrets and exec, and the group that bypasses RBAC.
+func powerfulName(names []string) string {
+	for _, n := range names {
+		switch n {
+		case "cluster-admin", "admin", "edit", "system:masters":
+			return n
+		}
+	}
+	return ""
 }

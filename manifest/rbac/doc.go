@@ -30,8 +30,7 @@
 //     so create-based risks (create pods) do not fire on such rules. A
 //     request on a subresource carries the parent's name, so
 //     "create serviceaccounts/token" with resourceNames still mints tokens
-//     for the named service accounts. Risks granted only for named objects
-//     are reported one severity level lower, naming the objects;
+//     for the named service accounts;
 //   - nonResourceURLs: "*" matches every path, a trailing "*" is a prefix
 //     match;
 //   - a Role, and a ClusterRole granted through a RoleBinding, apply in one
@@ -51,6 +50,33 @@
 // severity (critical -30, high -9, medium -3, low -1). When a rule grants
 // every verb on every resource of every group (RBACWildcardAll) the other
 // findings on that rule are not repeated.
+//
+// Risks granted only for named objects are reported one level lower,
+// except bind, escalate and impersonate limited to names that are enough on
+// their own (cluster-admin, admin, edit, system:masters).
+//
+// # The subject view
+//
+// [Analyze] returns one report per subject (Kind [SubjectKind]; Object
+// "User/alice", "Group/devs", "ServiceAccount/name.namespace"), not per
+// binding: a reviewer asks "what can this identity do", and one identity is
+// often named by several bindings. Each manifest/BindingGrantsRiskyPermission
+// finding names the binding, the roleRef, the role rule that grants the
+// permission and the scope ("in namespace shop" for a RoleBinding, even to a
+// ClusterRole; "in every namespace" for a ClusterRoleBinding), carries the
+// severity of the role finding in that scope and is positioned on the
+// subject entry of the binding. roleRefs resolve to Roles (in the binding's
+// namespace) and ClusterRoles of the set; aggregated ClusterRoles take the
+// union of the set's ClusterRoles their selectors match (transitively,
+// cycles and depth bounded) and say when nothing matched; cluster-admin,
+// admin, edit and view are known from the bootstrap policy when absent, plus
+// the set's ClusterRoles labelled aggregate-to-admin/edit/view. Other
+// roleRefs yield manifest/BindingRoleMissing. A service account written as
+// the user system:serviceaccount:<ns>:<name> is the same subject, and every
+// service account also receives what the set grants to system:serviceaccounts,
+// system:serviceaccounts:<ns> and system:authenticated (every user other than
+// system:anonymous: system:authenticated). The output is bounded by
+// [MaxFindings]; beyond it a report carries an [ErrBudget] error.
 //
 // # Bindings
 //

@@ -298,3 +298,20 @@ func TestConstrainedImpersonation(t *testing.T) {
 		{"impersonate-on alone", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["impersonate-on:user-info:list"]}`, "manifest/RBACImpersonate", 0, "", 0},
 	})
 }
+
+func TestEscalateBindMessage(t *testing.T) {
+	r := scanOne(t, role("Role", "- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [cluster-admin]}\n- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}"))
+	got := failed(r, "manifest/RBACEscalateBind")
+	require.Len(t, got, 1)
+	assert.Equal(t, high, got[0].Severity, "named, but binding cluster-admin is all it takes")
+	assert.Contains(t, got[0].Message, `limited to the objects named "cluster-admin", but "cluster-admin" is all it takes`)
+	assert.Contains(t, got[0].Message, "with create on rolebindings (rules[1])")
+}
+
+func TestNamedPermissionsSeverity(t *testing.T) {
+	runRuleCases(t, []ruleCase{
+		{"bind a harmless role", "Role", `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], resourceNames: [reader], verbs: [bind]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", medium},
+		{"impersonate system:masters", "ClusterRole", `- {apiGroups: [""], resources: [groups], resourceNames: ["system:masters"], verbs: [impersonate]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
+		{"impersonate one user", "ClusterRole", `- {apiGroups: [""], resources: [users], resourceNames: [jane], verbs: [impersonate]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
+	})
+}
