@@ -492,13 +492,16 @@ func parseInstruction(line string, esc byte) (*Instruction, error) {
 	return in, nil
 }
 
+// splitFirst splits off the first word at ASCII blanks (BuildKit's
+// [\t\v\f\r ]+).
 func splitFirst(s string) (string, string) {
-	s = strings.TrimLeft(s, " \t")
-	i := strings.IndexAny(s, " \t")
+	const blanks = " \t\v\f\r"
+	s = strings.TrimLeft(s, blanks)
+	i := strings.IndexAny(s, blanks)
 	if i < 0 {
 		return s, ""
 	}
-	return s[:i], strings.TrimLeft(s[i:], " \t")
+	return s[:i], strings.TrimLeft(s[i:], blanks)
 }
 
 // jsonArray parses the exec form: a JSON array of strings. Text that is
@@ -628,7 +631,7 @@ func wordEnd(s string, esc byte) int {
 			}
 		case c == '\'' || c == '"':
 			quote = c
-		case isSpace(c):
+		case isSpaceAt(s, i) > 0:
 			return i
 		}
 	}
@@ -639,7 +642,7 @@ func wordEnd(s string, esc byte) int {
 func splitWords(s string, esc byte) []string {
 	var out []string
 	for {
-		s = strings.TrimLeft(s, " \t")
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 		if s == "" {
 			return out
 		}
