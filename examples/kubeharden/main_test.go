@@ -197,20 +197,8 @@ func TestRuleReferenceUpToDate(t *testing.T) {
 	require.Equal(t, exitClean, code)
 	want, err := os.ReadFile(filepath.Join("..", "..", "docs", "rules.md"))
 	require.NoError(t, err)
-	if string(want) != out {
-		wl, gl := strings.Split(string(want), "\n"), strings.Split(out, "\n")
-		for i := 0; i < len(wl) || i < len(gl); i++ {
-			var w, g string
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if w != g {
-				t.Fatalf("docs/rules.md is stale (first difference at line %d: have %q, want %q); regenerate with: go run ./examples/kubeharden rules --format markdown > docs/rules.md", i+1, w, g)
-			}
-		}
+	if line, w, g := firstDiff(string(want), out); line > 0 {
+		t.Fatalf("docs/rules.md is stale (first difference at line %d: have %q, want %q); regenerate with: go run ./examples/kubeharden rules --format markdown > docs/rules.md", line, w, g)
 	}
 }
 
@@ -295,6 +283,28 @@ func TestKubesecCorpusThroughCLI(t *testing.T) {
 		want, err := os.ReadFile(g)
 		require.NoError(t, err)
 		_, out, _ := runCLI(t, "", "scan", "--compat", "kubesec", "--format", "kubesec", "--fail-on", "none", "--no-config", src)
-		assert.Equal(t, string(want), out, src)
+		if line, w, g := firstDiff(string(want), out); line > 0 {
+			t.Errorf("%s: output differs from kubesec's at line %d: have %q, want %q", src, line, g, w)
+		}
+	}
+}
+
+// firstDiff returns the first differing line (1-based) of two texts, or 0.
+func firstDiff(want, got string) (line int, w, g string) {
+	if want == got {
+		return 0, "", ""
+	}
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; ; i++ {
+		w, g = "", ""
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g || (i >= len(wl) && i >= len(gl)) {
+			return i + 1, w, g
+		}
 	}
 }
