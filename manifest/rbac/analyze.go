@@ -217,6 +217,9 @@ func (o *object) bindingLabel() string {
 // subjectKey normalises a subject: ServiceAccounts (also written as users)
 // by namespace and name. It returns the map key and the report's Object.
 func subjectKey(s rbacv1.Subject, bindingNS string) (string, string) {
+	if s.Name == "" {
+		return "", "" // rejected by the API server
+	}
 	if ns, name, ok := serviceAccount(s, bindingNS); ok {
 		return "sa\x00" + ns + "\x00" + name, "ServiceAccount/" + name + "." + ns
 	}

@@ -143,8 +143,8 @@ var sensitive = []perm{
 	{group: apps, resource: "replicasets"}, {group: core, resource: "replicationcontrollers"},
 	{group: batch, resource: "jobs"}, {group: batch, resource: "cronjobs"},
 	{group: rbacGroup, resource: "roles"}, {group: rbacGroup, resource: "clusterroles"},
-	{group: rbacGroup, resource: "rolebindings"}, {group: rbacGroup, resource: "clusterrolebindings"},
-	{group: core, resource: "users"}, {group: core, resource: "groups"}, {group: core, resource: "serviceaccounts"},
+	{group: rbacGroup, resource: "rolebindings"}, {group: rbacGroup, resource: "clusterrolebindings", cluster: true},
+	{group: core, resource: "users", cluster: true}, {group: core, resource: "groups", cluster: true}, {group: core, resource: "serviceaccounts"},
 }
 
 // wildcardResourceVerbs are the verbs RBACWildcardResource looks for.
@@ -425,6 +425,11 @@ func wildcardChecks(out []roleFinding, r *rbacv1.PolicyRule, rp string, ctx eval
 			sev := high
 			if ctx.cluster {
 				sev = critical
+			}
+			// Without the core group (or "*") no Secret, pod or service
+			// account is reached: one level lower.
+			if !has(r.APIGroups, core) && !has(r.APIGroups, rbacv1.APIGroupAll) {
+				sev = lower(sev)
 			}
 			groups := quoteList(r.APIGroups)
 			msg := rp + " grants " + strings.Join(verbs, ", ") + " on every resource and subresource of the API groups " + groups + " " + ctx.where()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/manifest/rbac"
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 const exampleSet = `apiVersion: rbac.authorization.k8s.io/v1
@@ -68,4 +69,19 @@ func ExampleAnalyze() {
 	//   medium ServiceAccount/default.shop gets create on pods in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[0]): Role can create pods or workloads [manifest/RBACCreateWorkloads]
 	//   high ServiceAccount/default.shop gets create, get on pods/exec in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[0]): Role can run commands in pods [manifest/RBACPodExec]
 	//   high ServiceAccount/default.shop gets list on secrets in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[1]): Role can read Secrets [manifest/RBACSecretsRead]
+}
+
+func ExampleRuleAllows() {
+	rule := &rbacv1.PolicyRule{Verbs: []string{"create"}, APIGroups: []string{""}, Resources: []string{"pods", "*/attach"}}
+	for _, q := range []rbac.Request{
+		{Verb: "create", Resource: "pods"},
+		{Verb: "create", Resource: "pods", Subresource: "exec", Name: "web"},
+		{Verb: "create", Resource: "pods", Subresource: "attach", Name: "web"},
+	} {
+		fmt.Println(q.Resource, q.Subresource, rbac.RuleAllows(rule, q))
+	}
+	// Output:
+	// pods  true
+	// pods exec false
+	// pods attach true
 }

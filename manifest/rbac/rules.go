@@ -51,7 +51,7 @@ var (
 		"verbs: [\"*\"] on secrets, pods, workload controllers, roles, role bindings, service accounts, users or groups grants every verb, including escalate, bind and impersonate and verbs added in later releases (High in a namespaced Role).",
 		"replace \"*\" with the verbs needed (for example get, list, watch)", "CIS 5.1.3", "Trivy KSV-0045")
 	ruleWildcardResource = rule("RBACWildcardResource", "Role grants a verb on every resource", critical, helpRBAC,
-		"resources: [\"*\"] matches every resource and every subresource of the listed groups (secrets, pods/exec, serviceaccounts/token, ...), including resources defined later by CRDs (High in a namespaced Role).",
+		"resources: [\"*\"] matches every resource and every subresource of the listed groups (secrets, pods/exec, serviceaccounts/token, ...), including resources defined later by CRDs (High in a namespaced Role; one level lower when the groups include neither the core group nor \"*\").",
 		"list the resources needed instead of \"*\"", "CIS 5.1.3", "Trivy KSV-0046", "Trivy KSV-0112", "kube-linter wildcard-in-rules")
 	ruleSecretsRead = rule("RBACSecretsRead", "Role can read Secrets", critical, helpRBAC,
 		"get, list or watch on secrets returns Secret contents (list and watch too, not just get): service-account tokens, TLS keys, registry and cloud credentials. Critical in a ClusterRole, High in a Role, one level lower when limited by resourceNames; write verbs alone are Medium (creating a kubernetes.io/service-account-token Secret mints a token).",
