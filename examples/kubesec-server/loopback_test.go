@@ -61,6 +61,29 @@ func start(t testing.TB, cfg config) string {
 	return "http://" + ln.Addr().String()
 }
 
+// startServer is start for tests that look inside the server: it serves
+// the handler on a loopback listener without serve's shutdown handling.
+func startServer(t testing.TB, cfg config) (*server, string) {
+	t.Helper()
+	ln := listen(t)
+	s := newServer(cfg, quietLog())
+	srv := newHTTPServer(cfg, s, quietLog())
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return s, "http://" + ln.Addr().String()
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting until %s", what)
+}
+
 func post(t testing.TB, c *http.Client, url string, body []byte) (int, []byte) {
 	t.Helper()
 	resp, err := c.Post(url, "application/yaml", bytes.NewReader(body))
@@ -252,7 +275,7 @@ func TestSaturation(t *testing.T) {
 	cfg.maxConcurrent = 1
 	cfg.maxReading = 1
 	cfg.queueTimeout = 100 * time.Millisecond
-	base := start(t, cfg)
+	s, base := startServer(t, cfg)
 
 	pr, pw := io.Pipe()
 	first := make(chan int, 1)
@@ -267,7 +290,7 @@ func TestSaturation(t *testing.T) {
 		first <- resp.StatusCode
 	}()
 	io.WriteString(pw, privilegedPod[:30])
-	time.Sleep(100 * time.Millisecond) // the first request holds the slot
+	waitFor(t, "the first request holds the reading place", func() bool { return len(s.reading) == 1 })
 
 	resp, err := http.Post(base+"/scan", "application/yaml", strings.NewReader(privilegedPod))
 	require.NoError(t, err)
@@ -291,7 +314,7 @@ func TestSlowBodyDoesNotHoldScanSlot(t *testing.T) {
 	cfg.maxConcurrent = 1
 	cfg.maxReading = 4
 	cfg.queueTimeout = 100 * time.Millisecond
-	base := start(t, cfg)
+	s, base := startServer(t, cfg)
 	pr, pw := io.Pipe()
 	first := make(chan int, 1)
 	go func() {
@@ -305,7 +328,7 @@ func TestSlowBodyDoesNotHoldScanSlot(t *testing.T) {
 		first <- resp.StatusCode
 	}()
 	io.WriteString(pw, privilegedPod[:30])
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, "the slow request is reading", func() bool { return len(s.reading) == 1 })
 	code, body := post(t, http.DefaultClient, base+"/scan", []byte(privilegedPod))
 	assert.Equal(t, 200, code, string(body))
 	io.WriteString(pw, privilegedPod[30:])

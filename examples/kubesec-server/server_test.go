@@ -411,7 +411,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		respc <- resp
 	}()
 	io.WriteString(pw, privilegedPod[:20])
-	time.Sleep(100 * time.Millisecond) // the request is being read
+	time.Sleep(300 * time.Millisecond) // the request is being read
 	cancel()
 	time.Sleep(100 * time.Millisecond)
 	io.WriteString(pw, privilegedPod[20:])
