@@ -546,6 +546,15 @@ func (c *cursor) parseNetwork() {
 		}
 		c.r.Names = append(c.r.Names, t.text)
 	}
+	// Protocols exist only in their domains (checked against
+	// apparmor_parser 3.0.8: "network inet6 icmp" and "network unix tcp"
+	// are rejected).
+	if proto != "" && domain != "" {
+		ok := domain == "inet" || domain == "inet6" && proto != "icmp"
+		if !ok {
+			c.invalid(start, "protocol %s is not valid for the %s domain", proto, domain)
+		}
+	}
 	// netlink only has dgram and raw sockets, but apparmor_parser accepts
 	// (and ignores) other types, so that is no error.
 	// Fine-grained conditions (4.x).
@@ -786,7 +795,7 @@ func (c *cursor) parsePivotRoot() {
 		if !ok {
 			return
 		}
-		if cond.Paren || len(cond.Values) != 1 {
+		if len(cond.Values) != 1 {
 			c.fail(c.toks[0].off, "oldroot takes one path")
 			return
 		}
