@@ -47,6 +47,7 @@ var podChecks = []podCheck{
 	{&rulePrivileged, checkPrivileged},
 	{&ruleDangerousCapability, checkCapabilities},
 	{&ruleContainerRuntimeSocket, checkHostPaths},
+	{&ruleWritableHostPath, checkWritableHostPath},
 	{&ruleHostAliases, checkHostAliases},
 	{&rulePrivilegeEscalation, checkPrivilegeEscalation},
 	{&ruleRunAsRoot, checkRunAsRoot},
@@ -121,6 +122,7 @@ var podChecks = []podCheck{
 	{&ruleRequestsMemory, resourceCheck(false, corev1.ResourceMemory)},
 	{&ruleLimitsMemory, resourceCheck(true, corev1.ResourceMemory)},
 	{&ruleServiceAccountName, checkServiceAccount},
+	{&ruleSandboxedRuntime, checkSandboxedRuntime},
 	{&ruleAutomountServiceAccountToken, func(s *scanner, r *kubeharden.Rule, p *podCtx) {
 		if v := p.spec.AutomountServiceAccountToken; v != nil && !*v {
 			s.pass(r, "the service account token is not mounted", p.path+".automountServiceAccountToken")
@@ -145,6 +147,7 @@ type podCtx struct {
 	path string
 	// annotations of the pod template (legacy seccomp/AppArmor).
 	annotations map[string]string
+	labels      map[string]string
 	containers  []ctr
 }
 
@@ -172,6 +175,9 @@ type ctr struct {
 	lifecycle *corev1.Lifecycle
 	image     string
 	pull      corev1.PullPolicy
+	command   []string
+	args      []string
+	mounts    []corev1.VolumeMount
 }
 
 func (c *ctr) String() string { return c.label }
@@ -189,7 +195,7 @@ func containerLabel(kind ctrKind, name string) string {
 var emptyPSC corev1.PodSecurityContext
 
 func newPodCtx(v *podView) *podCtx {
-	p := &podCtx{spec: v.spec, psc: v.spec.SecurityContext, path: v.path, annotations: v.meta.Annotations}
+	p := &podCtx{spec: v.spec, psc: v.spec.SecurityContext, path: v.path, annotations: v.meta.Annotations, labels: v.meta.Labels}
 	if p.psc == nil {
 		p.psc = &emptyPSC
 	}
@@ -200,7 +206,7 @@ func newPodCtx(v *podView) *podCtx {
 		p.containers = append(p.containers, ctr{kind: kind, name: c.Name, label: containerLabel(kind, c.Name), path: path, scPath: path + ".securityContext",
 			sc: c.SecurityContext, resources: &c.Resources, env: c.Env, envFrom: c.EnvFrom, ports: c.Ports,
 			probes: [3]*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe}, lifecycle: c.Lifecycle,
-			image: c.Image, pull: c.ImagePullPolicy})
+			image: c.Image, pull: c.ImagePullPolicy, command: c.Command, args: c.Args, mounts: c.VolumeMounts})
 	}
 	for i := range v.spec.InitContainers {
 		add(initContainer, "initContainers", i, &v.spec.InitContainers[i])
@@ -260,6 +266,7 @@ func (s *scanner) run(o *object) {
 		for i := range podChecks {
 			podChecks[i].run(s, podChecks[i].rule, p)
 		}
+		checkDashboard(s, p, o.meta)
 		s.checkPSS(o.pod, s.opts)
 	}
 	if o.hasClaim {
@@ -267,6 +274,7 @@ func (s *scanner) run(o *object) {
 	}
 	if o.binding {
 		checkSubjects(s, o.subjects)
+		dashboardBinding(s, o)
 	}
 	if o.check != nil {
 		o.check(s)
@@ -500,6 +508,7 @@ func checkProcMount(s *scanner, r *kubeharden.Rule, p *podCtx) {
 type profile struct {
 	typ   string // RuntimeDefault, Localhost, Unconfined or what was written
 	named bool   // Localhost with a profile name
+	name  string // the Localhost profile's name
 	path  string
 	set   bool
 }
@@ -511,7 +520,7 @@ func annotationProfile(v, key string) profile {
 	case v == "unconfined":
 		return profile{typ: "Unconfined", path: "metadata.annotations[" + key + "]", set: true}
 	case strings.HasPrefix(v, "localhost/"):
-		return profile{typ: "Localhost", named: len(v) > len("localhost/"), path: "metadata.annotations[" + key + "]", set: true}
+		return profile{typ: "Localhost", named: len(v) > len("localhost/"), name: v[len("localhost/"):], path: "metadata.annotations[" + key + "]", set: true}
 	}
 	return profile{typ: v, path: "metadata.annotations[" + key + "]", set: true}
 }
@@ -520,14 +529,22 @@ func seccompOf(sp *corev1.SeccompProfile, fp string) profile {
 	if sp == nil {
 		return profile{}
 	}
-	return profile{typ: string(sp.Type), named: sp.LocalhostProfile != nil && *sp.LocalhostProfile != "", path: fp, set: true}
+	pr := profile{typ: string(sp.Type), path: fp, set: true}
+	if sp.LocalhostProfile != nil {
+		pr.named, pr.name = *sp.LocalhostProfile != "", *sp.LocalhostProfile
+	}
+	return pr
 }
 
 func appArmorOf(ap *corev1.AppArmorProfile, fp string) profile {
 	if ap == nil {
 		return profile{}
 	}
-	return profile{typ: string(ap.Type), named: ap.LocalhostProfile != nil && *ap.LocalhostProfile != "", path: fp, set: true}
+	pr := profile{typ: string(ap.Type), path: fp, set: true}
+	if ap.LocalhostProfile != nil {
+		pr.named, pr.name = *ap.LocalhostProfile != "", *ap.LocalhostProfile
+	}
+	return pr
 }
 
 const (
@@ -619,7 +636,15 @@ func profiles(s *scanner, r, hard, bad *kubeharden.Rule, p *podCtx, what string,
 		case pr.typ == "Unconfined":
 			allGood = false
 			s.fail(r, "container "+c.String()+" runs "+what+"-unconfined", pr.path, "set "+pr.path+" to RuntimeDefault (type: RuntimeDefault)")
-		case pr.typ == "RuntimeDefault" || (pr.typ == "Localhost" && pr.named):
+		case pr.typ == "Localhost" && pr.named:
+			// Name the profile so that it can be checked (packages
+			// seccomp and apparmor analyse profiles by name).
+			lp := pr.path
+			if !strings.Contains(lp, "annotations[") {
+				lp += ".localhostProfile"
+			}
+			s.pass(&ruleLocalhostProfile, fmt.Sprintf("container %s uses the Localhost %s profile %q", c, what, pr.name), lp)
+		case pr.typ == "RuntimeDefault":
 		default:
 			allGood = false
 			msg := fmt.Sprintf("%s profile type %q is not RuntimeDefault, Localhost or Unconfined", what, pr.typ)
@@ -629,6 +654,10 @@ func profiles(s *scanner, r, hard, bad *kubeharden.Rule, p *podCtx, what string,
 			if !seenInvalid[pr.path] {
 				seenInvalid[pr.path] = true
 				s.fail(bad, msg, pr.path, "use type RuntimeDefault, or Localhost with localhostProfile set")
+				if pr.typ == "Localhost" {
+					s.fail(&ruleLocalhostProfile, "container "+c.String()+": the Localhost "+what+" profile has no name", pr.path,
+						"set localhostProfile to the profile's path relative to the kubelet's seccomp directory (or the AppArmor profile name)")
+				}
 			}
 			s.fail(hard, "container "+c.String()+" has no valid "+what+" profile", pr.path, podFix)
 		}

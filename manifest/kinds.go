@@ -26,6 +26,7 @@ type object struct {
 	hasClaim bool
 	// subjects are a binding's subjects (path "subjects").
 	subjects []rbacv1.Subject
+	roleRef  rbacv1.RoleRef
 	binding  bool
 	// check runs the rules of kinds without a pod template.
 	check func(*scanner)
@@ -81,10 +82,10 @@ var kindTable = map[string]extractor{
 		return &object{meta: &o.ObjectMeta, pod: template(&o.Template, "template")}
 	}),
 	"RoleBinding": typed(func(o *rbacv1.RoleBinding) *object {
-		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, binding: true}
+		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, roleRef: o.RoleRef, binding: true}
 	}),
 	"ClusterRoleBinding": typed(func(o *rbacv1.ClusterRoleBinding) *object {
-		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, binding: true}
+		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, roleRef: o.RoleRef, binding: true}
 	}),
 	// Custom resources whose spec.template is a pod template.
 	"Rollout":          customTemplate("argoproj.io/"),

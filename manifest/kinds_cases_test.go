@@ -1,6 +1,48 @@
 package manifest
 
-var hardeningCases = []ruleCase{}
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dash(args string) string {
+	return `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"kubernetes-dashboard","namespace":"kubernetes-dashboard"},"spec":{"selector":{"matchLabels":{"k8s-app":"kubernetes-dashboard"}},` +
+		`"template":{"metadata":{"labels":{"k8s-app":"kubernetes-dashboard"}},"spec":{"containers":[{"name":"kubernetes-dashboard","image":"kubernetesui/dashboard:v2.7.0","args":[` + args + `]}]}}}}`
+}
+
+func binding(role, subject string) string {
+	return `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"` + role +
+		`"},"subjects":[{"kind":"ServiceAccount","name":"` + subject + `","namespace":"kubernetes-dashboard"}]}`
+}
+
+var hardeningCases = []ruleCase{
+	{"writable hostPath", "manifest/WritableHostPath",
+		pod(`"volumes":[{"name":"h","hostPath":{"path":"/data"}},{"name":"e","emptyDir":{}}],"containers":[{"name":"c","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"},{"name":"e","mountPath":"/e"}]},{"name":"d","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"}]}]`),
+		2, false, []string{"spec.containers[0].volumeMounts[0].readOnly", "spec.containers[1].volumeMounts[0].readOnly"}},
+	{"read-only hostPath", "manifest/WritableHostPath",
+		pod(`"volumes":[{"name":"h","hostPath":{"path":"/data"}}],"containers":[{"name":"c","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h","readOnly":true}]}]`), 0, false, nil},
+	{"gVisor", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"gvisor",` + ctrs(`{}`)), 0, true, nil},
+	{"kata", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"kata-qemu",` + ctrs(`{}`)), 0, true, nil},
+	{"runc", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"runc",` + ctrs(`{}`)), 1, false, []string{"spec.runtimeClassName"}},
+	{"no runtime class", "manifest/SandboxedRuntime", pod(ctrs(`{}`)), 1, false, nil},
+	{"Localhost seccomp named", "manifest/LocalhostProfile", pod(ctrs(`{"seccompProfile":{"type":"Localhost","localhostProfile":"profiles/audit.json"}}`)), 0, true, nil},
+	{"Localhost seccomp unnamed", "manifest/LocalhostProfile", pod(ctrs(`{"seccompProfile":{"type":"Localhost"}}`)), 1, false, []string{"spec.containers[0].securityContext.seccompProfile"}},
+	{"dashboard", "manifest/DashboardDeployed", dash(`"--auto-generate-certificates"`), 1, false, []string{"spec.template.spec"}},
+	{"not a dashboard", "manifest/DashboardDeployed", pod(ctrs(`{}`)), 0, false, nil},
+	{"skip login", "manifest/DashboardSkipLogin", dash(`"--auto-generate-certificates","--enable-skip-login"`), 1, false, []string{"spec.template.spec.containers[0].args[1]"}},
+	{"skip login false", "manifest/DashboardSkipLogin", dash(`"--enable-skip-login=false"`), 0, false, nil},
+	{"insecure login", "manifest/DashboardInsecureLogin", dash(`"--enable-insecure-login","--insecure-bind-address=0.0.0.0"`), 2, false, nil},
+	{"insecure loopback", "manifest/DashboardInsecureLogin", dash(`"--insecure-bind-address=127.0.0.1"`), 0, false, nil},
+	{"weak auth", "manifest/DashboardWeakAuth", dash(`"--token-ttl=0","--authentication-mode=token,basic","--disable-settings-authorizer"`), 3, false, nil},
+	{"token auth", "manifest/DashboardWeakAuth", dash(`"--token-ttl=900","--authentication-mode=token"`), 0, false, nil},
+	{"dashboard NodePort", "manifest/DashboardExposed", `{"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes-dashboard"},"spec":{"type":"NodePort","selector":{"k8s-app":"kubernetes-dashboard"},"ports":[{"port":443}]}}`, 1, false, []string{"spec.type"}},
+	{"dashboard ClusterIP", "manifest/DashboardExposed", `{"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes-dashboard"},"spec":{"selector":{"k8s-app":"kubernetes-dashboard"},"ports":[{"port":443}]}}`, 0, true, nil},
+	{"dashboard cluster-admin", "manifest/DashboardAdminBinding", binding("cluster-admin", "kubernetes-dashboard"), 1, false, []string{"subjects[0]"}},
+	{"dashboard view", "manifest/DashboardAdminBinding", binding("view", "kubernetes-dashboard"), 0, false, nil},
+	{"other SA cluster-admin", "manifest/DashboardAdminBinding", binding("cluster-admin", "ci"), 0, false, nil},
+}
 
 func kobj(apiVersion, kind, rest string) string {
 	return `{"apiVersion":"` + apiVersion + `","kind":"` + kind + `","metadata":{"name":"o","namespace":"ns"` + rest
@@ -77,4 +119,34 @@ var kindCases = []ruleCase{
 	{"portLevelMtls without selector", "manifest/PeerAuthInvalid", peer("ns", `"mtls":{"mode":"STRICT"},"portLevelMtls":{"8080":{"mode":"STRICT"}}`), 1, false, []string{"spec.portLevelMtls"}},
 	{"unknown mode and bad port", "manifest/PeerAuthInvalid", peer("ns", `"selector":{"matchLabels":{"app":"a"}},"mtls":{"mode":"strict"},"portLevelMtls":{"0":{"mode":"STRICT"}}`), 2, false, nil},
 	{"valid policy", "manifest/PeerAuthInvalid", peer("ns", `"mtls":{"mode":"STRICT"}`), 0, true, nil},
+}
+
+func TestIgnoreAnnotation(t *testing.T) {
+	doc := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","annotations":{"kubeharden.io/ignore":"manifest/HostPort: needed for the ingress controller\nHostNetwork, manifest/PrivilegedContainer:\n"}},` +
+		`"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"x:1","securityContext":{"privileged":true},"ports":[{"containerPort":80,"hostPort":80}]}]}}`
+	r := scanOne(t, doc)
+	for id, reason := range map[string]string{
+		"manifest/HostPort":            "needed for the ingress controller",
+		"manifest/HostNetwork":         "suppressed by the annotation kubeharden.io/ignore",
+		"manifest/PrivilegedContainer": "suppressed by the annotation kubeharden.io/ignore",
+	} {
+		fs := byRule(r, id, false)
+		require.Len(t, fs, 1, id)
+		assert.True(t, fs[0].Suppressed, id)
+		assert.Equal(t, reason, fs[0].SuppressReason, id)
+	}
+	other := byRule(r, "manifest/ReadOnlyRootFilesystemMissing", false)
+	require.Len(t, other, 1)
+	assert.False(t, other[0].Suppressed, "rules not named stay unsuppressed")
+	// IgnoreAnnotation option turns both off.
+	reports, _ := Scan("t.yaml", []byte(doc), Options{IgnoreAnnotation: true})
+	for _, f := range reports[0].Findings {
+		assert.False(t, f.Suppressed, f.RuleID)
+	}
+	// Both annotations together; non-pod kinds too.
+	svcDoc := `{"apiVersion":"v1","kind":"Service","metadata":{"name":"s","annotations":{"kubeharden.io/suppress":"ServiceNodePort; lab","kubeharden.io/ignore":"manifest/ServiceExternalIPs: metallb"}},"spec":{"type":"NodePort","externalIPs":["1.2.3.4"],"ports":[{"port":80}]}}`
+	r = scanOne(t, svcDoc)
+	assert.Equal(t, "lab", byRule(r, "manifest/ServiceNodePort", false)[0].SuppressReason)
+	assert.Equal(t, "metallb", byRule(r, "manifest/ServiceExternalIPs", false)[0].SuppressReason)
+	assert.Empty(t, r.Failed())
 }

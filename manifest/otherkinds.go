@@ -194,6 +194,7 @@ func checkService(s *scanner, o *corev1.Service) {
 				"set spec.loadBalancerSourceRanges to the client CIDRs")
 		}
 	}
+	dashboardService(s, o)
 	if len(o.Spec.ExternalIPs) > 0 {
 		s.fail(&ruleServiceExternalIPs, "spec.externalIPs "+strings.Join(o.Spec.ExternalIPs, ", ")+" lets the Service capture traffic to those addresses", "spec.externalIPs",
 			"remove spec.externalIPs")

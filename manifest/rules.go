@@ -209,8 +209,8 @@ var catalogue = []*kubeharden.Rule{
 // CaseVariantKey). Rules that kubesec also has carry a "kubesec <id>"
 // reference. The slices are fresh copies.
 func Rules() []kubeharden.Rule {
-	out := make([]kubeharden.Rule, 0, len(catalogue)+len(otherKindRules)+3)
-	for _, r := range slices.Concat(catalogue, otherKindRules) {
+	out := make([]kubeharden.Rule, 0, len(catalogue)+len(hardeningRules)+len(otherKindRules)+3)
+	for _, r := range slices.Concat(catalogue, hardeningRules, otherKindRules) {
 		c := *r
 		c.Refs = append([]string(nil), r.Refs...)
 		out = append(out, c)
