@@ -197,6 +197,8 @@ type roleFinding struct {
 	// short names the permission for the subject view ("get, list on
 	// secrets").
 	short string
+	// patch removes the offending entry from the role (ScanDocument only).
+	patch []kubeharden.PatchOp
 }
 
 func (f roleFinding) finding() kubeharden.Finding {
@@ -205,7 +207,14 @@ func (f roleFinding) finding() kubeharden.Finding {
 	if f.fix != "" {
 		out.Fix = f.fix
 	}
+	out.Patch = f.patch
 	return out
+}
+
+// removeOp is a JSON Patch that removes the array element at ptr, guarded
+// by a test of its value so that it never removes another element.
+func removeOp(ptr string, value string) []kubeharden.PatchOp {
+	return []kubeharden.PatchOp{{Op: "test", Path: ptr, Value: value}, {Op: "remove", Path: ptr}}
 }
 
 func lower(s kubeharden.Severity) kubeharden.Severity {
@@ -278,7 +287,7 @@ func evalRole(rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
 			if c.kubeSystem && !ctx.cluster && !ctx.unbound && ctx.namespace != "kube-system" {
 				continue
 			}
-			if f, ok := c.eval(r, rp, ctx); ok {
+			if f, ok := c.eval(r, i, rp, ctx); ok {
 				fired[ci] = true
 				out = append(out, f)
 			}
@@ -309,7 +318,7 @@ func evalRole(rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
 }
 
 // eval applies one permCheck to one policy rule.
-func (c *permCheck) eval(r *rbacv1.PolicyRule, rp string, ctx evalCtx) (roleFinding, bool) {
+func (c *permCheck) eval(r *rbacv1.PolicyRule, idx int, rp string, ctx evalCtx) (roleFinding, bool) {
 	var verbs, resources []string
 	best := accessNone
 	resIdx := -1
@@ -370,7 +379,10 @@ func (c *permCheck) eval(r *rbacv1.PolicyRule, rp string, ctx evalCtx) (roleFind
 		short += " (named " + quoteList(r.ResourceNames) + ")"
 	}
 	path := rp + ".resources"
-	var fix string
+	var (
+		fix   string
+		patch []kubeharden.PatchOp
+	)
 	if resIdx >= 0 {
 		path = rp + ".resources[" + strconv.Itoa(resIdx) + "]"
 		entry := r.Resources[resIdx]
@@ -378,12 +390,15 @@ func (c *permCheck) eval(r *rbacv1.PolicyRule, rp string, ctx evalCtx) (roleFind
 			fix = "replace \"*\" in " + path + " with the resources needed, excluding " + strings.Join(resources, ", ")
 		} else {
 			fix = "remove " + strconv.Quote(entry) + " from " + rp + ".resources, or drop " + quoteList(verbs) + " from " + rp + ".verbs"
+			if ctx.labels == nil {
+				patch = removeOp("/"+ctx.prefix+"/"+strconv.Itoa(idx)+"/resources/"+strconv.Itoa(resIdx), entry)
+			}
 		}
 	}
 	if fix == "" {
 		fix = c.rule.Remediation
 	}
-	return roleFinding{rule: c.rule, sev: sev, msg: msg, path: path, fix: fix, short: short}, true
+	return roleFinding{rule: c.rule, sev: sev, msg: msg, path: path, fix: fix, short: short, patch: patch}, true
 }
 
 // wildcardChecks reports verbs "*" on sensitive resources and resources "*".

@@ -180,6 +180,7 @@ func bindingFindings(fs []kubeharden.Finding, ref rbacv1.RoleRef, subjects []rba
 	for i, s := range subjects {
 		sp := "subjects[" + strconv.Itoa(i) + "]"
 		fix := "remove " + sp + " from the binding"
+		n := len(fs)
 		switch {
 		case s.Kind == rbacv1.UserKind && s.Name == "system:anonymous":
 			fs = append(fs, failWith(&ruleBindingAnonymous, "the binding grants its role to the user system:anonymous (any unauthenticated request)", sp+".name", fix, critical))
@@ -205,6 +206,11 @@ func bindingFindings(fs []kubeharden.Finding, ref rbacv1.RoleRef, subjects []rba
 			fs = append(fs, failWith(&ruleBindingDefaultSA, "the binding grants "+refString(ref)+" to the default ServiceAccount of namespace "+sns+
 				": every pod there that names no service account receives it", p,
 				"create a dedicated ServiceAccount, bind it instead of "+sp+" and set serviceAccountName in the pods that need the role", medium))
+			continue
+		}
+		if len(fs) > n {
+			ptr := "/subjects/" + strconv.Itoa(i)
+			fs[n].Patch = []kubeharden.PatchOp{{Op: "test", Path: ptr + "/name", Value: s.Name}, {Op: "remove", Path: ptr}}
 		}
 	}
 	return fs

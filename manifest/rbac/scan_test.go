@@ -318,3 +318,16 @@ func TestNamedPermissionsSeverity(t *testing.T) {
 		{"impersonate one user", "ClusterRole", `- {apiGroups: [""], resources: [users], resourceNames: [jane], verbs: [impersonate]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
 	})
 }
+
+func TestPatches(t *testing.T) {
+	r := scanOne(t, role("Role", "- {apiGroups: [\"\"], resources: [configmaps, secrets], verbs: [get]}\n- {apiGroups: [\"\"], resources: [\"*\"], verbs: [list]}"))
+	got := failed(r, "manifest/RBACSecretsRead")
+	require.Len(t, got, 2)
+	assert.Equal(t, []kubeharden.PatchOp{{Op: "test", Path: "/rules/0/resources/1", Value: "secrets"}, {Op: "remove", Path: "/rules/0/resources/1"}}, got[0].Patch)
+	assert.Nil(t, got[1].Patch, "replacing a wildcard is not mechanical")
+
+	b := scanOne(t, binding("RoleBinding", "{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}", "- {kind: User, name: a}\n- {kind: Group, name: system:unauthenticated}\n- {kind: ServiceAccount, name: default, namespace: team}"))
+	anon := failed(b, "manifest/BindingAnonymous")
+	require.Len(t, anon, 1)
+	assert.Equal(t, []kubeharden.PatchOp{{Op: "test", Path: "/subjects/1/name", Value: "system:unauthenticated"}, {Op: "remove", Path: "/subjects/1"}}, anon[0].Patch)
+}
