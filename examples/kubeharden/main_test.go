@@ -308,3 +308,49 @@ func firstDiff(want, got string) (line int, w, g string) {
 		}
 	}
 }
+
+func TestLocalhostSeccompProfileAnalysedForItsContainer(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "profiles"), 0o755))
+	pod := `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  securityContext:
+    seccompProfile: {type: Localhost, localhostProfile: profiles/allow-all.json}
+  containers:
+  - name: app
+    image: nginx:1.27
+  - name: side
+    image: nginx:1.27
+    securityContext:
+      seccompProfile: {type: RuntimeDefault}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(pod), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "profiles", "allow-all.json"), []byte(`{"defaultAction":"SCMP_ACT_ALLOW"}`), 0o644))
+	_, out, stderr := runCLI(t, "", "scan", "--format", "json", "--fail-on", "none", dir)
+	var got struct {
+		Reports []struct {
+			Source, Object string
+			Findings       []struct {
+				Rule   string
+				Passed bool
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), stderr)
+	var linked []string
+	for _, r := range got.Reports {
+		if strings.Contains(r.Object, `container "`) {
+			linked = append(linked, r.Object)
+			assert.True(t, strings.HasSuffix(r.Source, "pod.yaml"))
+			failed := false
+			for _, f := range r.Findings {
+				failed = failed || (!f.Passed && strings.HasPrefix(f.Rule, "seccomp/"))
+			}
+			assert.True(t, failed, "the allow-all profile fails for %s", r.Object)
+		}
+	}
+	require.Len(t, linked, 1, "only the container that uses the Localhost profile: %v", linked)
+	assert.Contains(t, linked[0], `container "app"`)
+}

@@ -220,6 +220,7 @@ type outcome struct {
 	reports         []kubeharden.Report
 	errs            []*kubeharden.InputError
 	netpol          bool // the unit saw a NetworkPolicy
+	localhost       []localRef
 }
 
 // scanPaths reads, detects and analyzes every input in parallel: files in
@@ -292,6 +293,23 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 		fr := files[u.file].frames[u.frame]
 		emit(scanFrame(u.file, fr, s, inputs[u.file].explicit))
 	})
+
+	// Containers whose Localhost seccomp profile was scanned too.
+	profiles := map[string][]byte{}
+	for i := range files {
+		if files[i].data != nil && len(files[i].frames) == 0 && detectType(inputs[i].source, files[i].data) == typeSeccomp {
+			profiles[inputs[i].source] = files[i].data
+		}
+	}
+	if len(profiles) > 0 {
+		var refs []localRef
+		for _, o := range outs {
+			refs = append(refs, o.localhost...)
+		}
+		if reps := analyzeLocalhostProfiles(refs, profiles); len(reps) > 0 {
+			emit(outcome{file: len(inputs) + 1, reports: reps})
+		}
+	}
 
 	// NetworkPolicy lint needs every manifest of the scan at once.
 	netpolSeen := false

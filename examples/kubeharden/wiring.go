@@ -115,6 +115,9 @@ func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 		case "netpol":
 			o.netpol = true
 		}
+		if s.compat != "kubesec" {
+			o.localhost = append(o.localhost, localhostSeccompRefs(d)...)
+		}
 		if s.compat == "kubesec" || d.Meta.Kind != "NetworkPolicy" {
 			r, err := manifest.ScanDocument(d, s.manifestOptions())
 			if err != nil && (explicit || !errors.Is(err, manifest.ErrMissingKind)) {
