@@ -35,7 +35,7 @@
 //	               the good ones are reported and the bad ones are listed
 //	               (valid: false entries, or "errors" in JSON); 400 only
 //	               when nothing could be analysed. Kinds it does not analyse
-//	               yield no report (so a Service alone answers []).
+//	               yield no report (a lone custom resource answers []).
 //	format=kubesec|json|sarif
 //	               kubesec (default) is kubesec's array; json is kubeharden's
 //	               native JSON contract; sarif is SARIF 2.1.0

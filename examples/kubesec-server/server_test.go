@@ -195,8 +195,8 @@ func TestHandler(t *testing.T) {
 				assert.Equal(t, manifest.KubesecUnsupported, out[0].Message)
 				assert.Contains(t, rec.Body.String(), `"scoring": {}`)
 			}},
-		{name: "unsupported kind, kubeharden mode: empty array", method: "POST", target: "/scan?compat=none",
-			body: "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", status: 200, check: bodyIs("[]\n")},
+		{name: "unanalysed kind, kubeharden mode: empty array", method: "POST", target: "/scan?compat=none",
+			body: "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n", status: 200, check: bodyIs("[]\n")},
 		{name: "multi-document", method: "POST", target: "/scan", body: privilegedPod + "---\n" + hardenedDeployment, status: 200,
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				out := decodeKubesec(t, rec.Body.Bytes())
