@@ -59,3 +59,17 @@ func BenchmarkScanMobyDefault(b *testing.B) {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkDefaultProfile: building a runtime default Profile from its
+// generated fact table (what DefaultProfile pays per call, and
+// RuntimeDefault once per process).
+func BenchmarkDefaultProfile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, rt := range Runtimes() {
+			if p := DefaultProfile(rt); len(p.Syscalls) == 0 {
+				b.Fatal("empty default profile")
+			}
+		}
+	}
+}

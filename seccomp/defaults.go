@@ -143,8 +143,8 @@ func DefaultProfile(r Runtime) *Profile {
 // target: the runtime's own default profile, evaluated for the target's
 // architecture and capabilities. containerd builds its default in Go from
 // the same rules as moby's; for amd64 with the default capabilities the
-// exact marshalled profile is used, for other targets moby's default.json
-// with moby's includes/excludes semantics stands in for it.
+// facts of its expanded profile are used, for other targets moby's
+// default.json with moby's includes/excludes semantics stands in for it.
 func RuntimeDefault(t Target) *Effective {
 	t = t.normalize()
 	switch t.Runtime {

@@ -38,8 +38,9 @@ func TestHostileProfile(t *testing.T) {
 	}
 }
 
-// TestConcurrentScan: profiles, the embedded defaults and their lazily
-// built tables are shared between goroutines (run with -race).
+// TestConcurrentScan: profiles, the default profiles built from the fact
+// tables and the other lazily built tables are shared between goroutines
+// (run with -race).
 func TestConcurrentScan(t *testing.T) {
 	p, err := Parse("c.json", []byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mmount"],"action":"SCMP_ACT_ERRNO"}]}`))
 	require.NoError(t, err)
