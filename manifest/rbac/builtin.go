@@ -40,7 +40,7 @@ var builtinEdit = []rbacv1.PolicyRule{
 	pr(rwVerbs, "", "pods", "pods/attach", "pods/proxy", "pods/exec", "pods/portforward"),
 	pr([]string{"create"}, "", "pods/eviction"),
 	pr(rwVerbs, "", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/proxy",
-		"persistentvolumeclaims", "configmaps", "secrets", "events"),
+		"persistentvolumeclaims", "configmaps", "secrets"),
 	pr([]string{"create"}, "", "serviceaccounts/token"),
 	pr(rwVerbs, "apps", "statefulsets", "statefulsets/scale", "daemonsets", "deployments", "deployments/scale", "deployments/rollback",
 		"replicasets", "replicasets/scale"),
