@@ -131,3 +131,34 @@ func TestRealisticSet(t *testing.T) {
 		t.Fatal("no subject reports")
 	}
 }
+
+// BenchmarkRulesOnly is the rules' own cost over the 1000 objects, without
+// decoding and positions: compare with BenchmarkDecode.
+func BenchmarkRulesOnly(b *testing.B) {
+	docs := benchDocs(b)
+	objs := make([]*object, 0, len(docs))
+	for _, d := range docs {
+		o, err := decodeObject(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		objs = append(objs, o)
+	}
+	n := 0
+	for b.Loop() {
+		n = 0
+		for _, o := range objs {
+			switch {
+			case o.role != nil:
+				n += len(evalRole(o.role.Rules, evalCtx{namespace: o.role.Namespace, prefix: "rules"}))
+			case o.crole != nil:
+				n += len(evalRole(o.crole.Rules, evalCtx{cluster: true, unbound: true, prefix: "rules"}))
+			case o.binding != nil:
+				n += len(bindingFindings(nil, o.binding.RoleRef, o.binding.Subjects, o.binding.Namespace, false))
+			default:
+				n += len(bindingFindings(nil, o.cbinding.RoleRef, o.cbinding.Subjects, "", true))
+			}
+		}
+	}
+	b.ReportMetric(float64(n), "findings")
+}

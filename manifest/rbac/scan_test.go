@@ -331,3 +331,52 @@ func TestPatches(t *testing.T) {
 	require.Len(t, anon, 1)
 	assert.Equal(t, []kubeharden.PatchOp{{Op: "test", Path: "/subjects/1/name", Value: "system:unauthenticated"}, {Op: "remove", Path: "/subjects/1"}}, anon[0].Patch)
 }
+
+func TestDecodingSemantics(t *testing.T) {
+	// The API server drops a case-variant key: the rule has no verbs and
+	// grants nothing, whatever a case-insensitive reader believes.
+	r := scanOne(t, role("ClusterRole", `- {apiGroups: [""], resources: [secrets], Verbs: [get]}`))
+	assert.Empty(t, failed(r, "manifest/RBACSecretsRead"))
+	cv := failed(r, "manifest/CaseVariantKey")
+	require.Len(t, cv, 1)
+	assert.Equal(t, "rules[0].Verbs", cv[0].Path)
+
+	// Duplicate keys: the last value wins.
+	r = scanOne(t, role("ClusterRole", "- apiGroups: [\"\"]\n  resources: [secrets]\n  verbs: [get]\n  verbs: [create]\n"))
+	sec := failed(r, "manifest/RBACSecretsRead")
+	require.Len(t, sec, 1)
+	assert.Equal(t, medium, sec[0].Severity, "only create survives")
+	assert.Len(t, failed(r, "manifest/DuplicateKey"), 1)
+
+	// v1beta1 has the same schema and is read too.
+	r = scanOne(t, strings.Replace(role("Role", `- {apiGroups: [""], resources: [secrets], verbs: [get]}`), "/v1\n", "/v1beta1\n", 1))
+	assert.Len(t, failed(r, "manifest/RBACSecretsRead"), 1)
+}
+
+func TestListItems(t *testing.T) {
+	src := `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleList
+items:
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: Role
+  metadata: {name: a, namespace: x}
+  rules: []
+- apiVersion: rbac.authorization.k8s.io/v1
+  kind: Role
+  metadata: {name: b, namespace: x}
+  rules:
+  - apiGroups: [""]
+    resources: [pods/exec]
+    verbs: [create]
+`
+	docs, errs := decode.Split([]byte(src), "list.yaml", decode.Options{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 2)
+	r, err := ScanDocument(docs[1])
+	require.Nil(t, err)
+	assert.Equal(t, "Role/b.x", r.Object)
+	ex := failed(r, "manifest/RBACPodExec")
+	require.Len(t, ex, 1)
+	assert.Equal(t, "rules[0].resources[0]", ex[0].Path)
+	assert.Equal(t, 13, ex[0].Position.Line)
+}
