@@ -237,15 +237,8 @@ func (r *lineReader) read() ([]byte, int, bool) {
 	return bytes.TrimSuffix(l, []byte("\r")), r.next, true
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' }
-
-func trimLeft(b []byte) []byte {
-	i := 0
-	for i < len(b) && (isSpace(b[i]) || b[i] == '\v' || b[i] == '\f') {
-		i++
-	}
-	return b[i:]
-}
+// trimLeft drops leading white space as BuildKit does (unicode.IsSpace).
+func trimLeft(b []byte) []byte { return bytes.TrimLeftFunc(b, unicode.IsSpace) }
 
 // ParseWithOptions parses a Dockerfile.
 func ParseWithOptions(data []byte, o Options) (*File, error) {
@@ -417,10 +410,11 @@ func trimContinuation(b []byte, esc byte) ([]byte, bool) {
 
 func parseInstruction(line string, esc byte) (*Instruction, error) {
 	line = strings.TrimSpace(line)
-	i := strings.IndexAny(line, " \t")
+	const blanks = " \t\v\f\r" // BuildKit's [\t\v\f\r ]+
+	i := strings.IndexAny(line, blanks)
 	kw, rest := line, ""
 	if i >= 0 {
-		kw, rest = line[:i], strings.TrimLeft(line[i:], " \t")
+		kw, rest = line[:i], strings.TrimLeft(line[i:], blanks)
 	}
 	cmd := strings.ToUpper(kw)
 	if !knownInstructions[cmd] {
