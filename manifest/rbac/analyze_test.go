@@ -96,12 +96,12 @@ func TestAnalyzeSubjects(t *testing.T) {
 
 	// A RoleBinding scopes the ClusterRole to its namespace.
 	devs := got["Group/devs"]
-	assert.Equal(t, []string{"manifest/RBACSecretsRead@high"}, grantsOf(devs))
+	assert.Equal(t, []string{"manifest/RBACSecretsRead@medium"}, grantsOf(devs), "Secrets of one namespace")
 	assert.Contains(t, devs.Findings[0].Message, "in namespace team through RoleBinding team/read-team")
 
 	// The ServiceAccount written as a user is the same subject.
 	ci := got["ServiceAccount/ci.team"]
-	assert.ElementsMatch(t, []string{"manifest/RBACSecretsRead@high", "manifest/RBACPodExec@high"}, grantsOf(ci))
+	assert.ElementsMatch(t, []string{"manifest/RBACSecretsRead@medium", "manifest/RBACPodExec@high"}, grantsOf(ci))
 
 	assert.Equal(t, []string{"manifest/RBACPodExec@high"}, grantsOf(got["User/bob"]))
 
@@ -144,8 +144,8 @@ subjects: [{kind: User, name: kubelet}]
 	assert.Contains(t, auth.Findings[0].Message, "anyone with any valid credential")
 
 	sa := grantsOf(got["ServiceAccount/default.web"])
-	for _, want := range []string{"manifest/RBACSecretsRead@high", "manifest/RBACPodExec@high", "manifest/RBACCreateWorkloads@medium",
-		"manifest/RBACImpersonate@high", "manifest/RBACTokenRequest@high"} {
+	for _, want := range []string{"manifest/RBACSecretsRead@medium", "manifest/RBACSecretsRead@low", "manifest/RBACPodExec@high",
+		"manifest/RBACCreateWorkloads@high", "manifest/RBACImpersonate@critical", "manifest/RBACTokenRequest@critical"} {
 		assert.Contains(t, sa, want)
 	}
 	for _, f := range got["User/vic"].Findings {
@@ -302,7 +302,7 @@ subjects: [{kind: User, name: nobody}]
 	assert.Equal(t, []string{"manifest/RBACPodExec@high"}, grantsOf(got["User/ns-only"]))
 	// A role labelled aggregate-to-view adds Secrets to the built-in view.
 	viewer := got["User/viewer"]
-	assert.Equal(t, []string{"manifest/RBACSecretsRead@high"}, grantsOf(viewer))
+	assert.Equal(t, []string{"manifest/RBACSecretsRead@medium"}, grantsOf(viewer))
 	assert.Contains(t, viewer.Findings[0].Message, "ClusterRole leaks-into-view rules[0]")
 	assert.Empty(t, grantsOf(got["User/nobody"]))
 }

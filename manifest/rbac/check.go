@@ -74,15 +74,15 @@ var (
 // never mutated.
 var permChecks = []permCheck{
 	/* 0 */ {rule: &ruleSecretsRead, verbs: readVerbs, perms: []perm{{group: core, resource: "secrets"}},
-		clusterSev: critical, namespaced: high, what: "it can read the contents of Secrets, service-account tokens included", skipIf: -1},
+		clusterSev: critical, namespaced: medium, what: "it can read the contents of Secrets, service-account tokens included", skipIf: -1},
 	/* 1 */ {rule: &ruleSecretsRead, verbs: writeVerbs, perms: []perm{{group: core, resource: "secrets"}},
-		clusterSev: medium, namespaced: medium, what: "it can overwrite or delete Secrets, and create service-account token Secrets", skipIf: 0},
+		clusterSev: medium, namespaced: low, what: "it can overwrite or delete Secrets, and create service-account token Secrets", skipIf: 0},
 	/* 2 */ {rule: &ruleCreateWorkloads, verbs: []string{"create", "update", "patch"}, perms: []perm{
 		{group: core, resource: "pods", verbs: []string{"create"}},
 		{group: apps, resource: "deployments"}, {group: apps, resource: "daemonsets"}, {group: apps, resource: "statefulsets"},
 		{group: apps, resource: "replicasets"}, {group: core, resource: "replicationcontrollers"},
 		{group: batch, resource: "jobs"}, {group: batch, resource: "cronjobs"}},
-		clusterSev: high, namespaced: medium, what: "it can run pods that mount any Secret, ConfigMap or service account of the namespace", skipIf: -1},
+		clusterSev: high, namespaced: high, what: "it can run pods that mount any Secret, ConfigMap or service account of the namespace", skipIf: -1},
 	/* 3 */ {rule: &rulePodExec, verbs: []string{"create", "get"}, perms: []perm{
 		{group: core, resource: "pods", sub: "exec"}, {group: core, resource: "pods", sub: "attach"}, {group: core, resource: "pods", sub: "portforward"},
 		{group: core, resource: "pods", sub: "ephemeralcontainers", verbs: []string{"update", "patch"}}},
@@ -90,7 +90,7 @@ var permChecks = []permCheck{
 	/* 4 */ {rule: &ruleEscalateBind, verbs: []string{"escalate", "bind"}, perms: []perm{
 		{group: rbacGroup, resource: "roles"}, {group: rbacGroup, resource: "clusterroles", verbs: []string{"bind"}},
 		{group: rbacGroup, resource: "clusterroles", verbs: []string{"escalate"}, cluster: true}},
-		clusterSev: critical, namespaced: high, what: "it can grant permissions it does not hold", skipIf: -1},
+		clusterSev: critical, namespaced: critical, what: "it can grant permissions it does not hold", skipIf: -1},
 	/* 5 */ {rule: &ruleImpersonate, verbs: []string{"impersonate"}, perms: []perm{
 		{group: core, resource: "users", cluster: true}, {group: core, resource: "groups", cluster: true},
 		{group: core, resource: "serviceaccounts"},
@@ -103,11 +103,11 @@ var permChecks = []permCheck{
 		{group: authnGroup, resource: "groups", cluster: true, verbs: []string{"impersonate:user-info"}},
 		{group: authnGroup, resource: "serviceaccounts", verbs: []string{"impersonate:serviceaccount"}},
 		{group: authnGroup, resource: "nodes", cluster: true, verbs: []string{"impersonate:arbitrary-node"}}},
-		clusterSev: critical, namespaced: high, what: "it can act as other identities", skipIf: -1},
+		clusterSev: critical, namespaced: critical, what: "it can act as other identities", skipIf: -1},
 	/* 6 */ {rule: &ruleNodesProxy, verbs: []string{"get", "create"}, perms: []perm{{group: core, resource: "nodes", sub: "proxy", cluster: true}},
 		clusterSev: high, namespaced: high, what: "it can call the kubelet API (exec in any pod of the node) without audit or admission", skipIf: -1},
 	/* 7 */ {rule: &ruleTokenRequest, verbs: []string{"create"}, perms: []perm{{group: core, resource: "serviceaccounts", sub: "token"}},
-		clusterSev: critical, namespaced: high, what: "it can mint tokens for service accounts and act as them", skipIf: -1},
+		clusterSev: critical, namespaced: critical, what: "it can mint tokens for service accounts and act as them", skipIf: -1},
 	/* 8 */ {rule: &ruleWebhookConfig, verbs: writeVerbs, perms: []perm{
 		{group: admissionGrp, resource: "mutatingwebhookconfigurations", cluster: true},
 		{group: admissionGrp, resource: "validatingwebhookconfigurations", cluster: true},
@@ -120,7 +120,7 @@ var permChecks = []permCheck{
 		clusterSev: high, namespaced: high, what: "it can create hostPath PersistentVolumes that pods can claim", skipIf: -1},
 	/* 10 */ {rule: &ruleStatusPatch, verbs: []string{"update", "patch"}, perms: []perm{
 		{group: core, resource: "namespaces"}, {group: core, resource: "nodes", cluster: true}},
-		clusterSev: medium, namespaced: medium, what: "it can change Pod Security labels, NetworkPolicy selectors or node labels", skipIf: -1},
+		clusterSev: medium, namespaced: low, what: "it can change Pod Security labels, NetworkPolicy selectors or node labels", skipIf: -1},
 	/* 11 */ {rule: &ruleStatusPatch, verbs: []string{"update", "patch"}, perms: []perm{
 		{group: core, resource: "nodes", sub: "status", cluster: true}, {group: core, resource: "pods", sub: "status"},
 		{group: core, resource: "services", sub: "status"}},
@@ -133,7 +133,7 @@ var permChecks = []permCheck{
 	/* 14 */ {rule: &ruleNetworkingWrite, verbs: writeVerbs, perms: []perm{
 		{group: core, resource: "services"}, {group: core, resource: "endpoints"}, {group: discovery, resource: "endpointslices"},
 		{group: networking, resource: "networkpolicies"}, {group: networking, resource: "ingresses"}},
-		clusterSev: medium, namespaced: low, what: "it can redirect traffic or remove network isolation", skipIf: -1},
+		clusterSev: medium, namespaced: medium, what: "it can redirect traffic or remove network isolation", skipIf: -1},
 }
 
 // sensitive are the resources RBACWildcardVerb looks for.
@@ -265,9 +265,6 @@ func evalRole(rules []rbacv1.PolicyRule, ctx evalCtx) []roleFinding {
 		if isWildcardAll(r) {
 			anyAll = true
 			sev := critical
-			if !ctx.cluster {
-				sev = high
-			}
 			msg := rp + " grants every verb on every resource of every API group " + ctx.where()
 			if len(r.ResourceNames) > 0 {
 				sev = lower(sev)
@@ -415,10 +412,7 @@ func wildcardChecks(out []roleFinding, r *rbacv1.PolicyRule, rp string, ctx eval
 			}
 		}
 		if len(hit) > 0 {
-			sev := high
-			if ctx.cluster {
-				sev = critical
-			}
+			sev := critical
 			msg := rp + " grants every verb (including escalate, bind and impersonate) on " + strings.Join(hit, ", ") + " " + ctx.where()
 			if named {
 				sev = lower(sev)

@@ -66,9 +66,9 @@ func ExampleAnalyze() {
 	}
 	// Output:
 	// ServiceAccount/default.shop -21
-	//   medium ServiceAccount/default.shop gets create on pods in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[0]): Role can create pods or workloads [manifest/RBACCreateWorkloads]
+	//   high ServiceAccount/default.shop gets create on pods in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[0]): Role can create pods or workloads [manifest/RBACCreateWorkloads]
 	//   high ServiceAccount/default.shop gets create, get on pods/exec in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[0]): Role can run commands in pods [manifest/RBACPodExec]
-	//   high ServiceAccount/default.shop gets list on secrets in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[1]): Role can read Secrets [manifest/RBACSecretsRead]
+	//   medium ServiceAccount/default.shop gets list on secrets in namespace shop through RoleBinding shop/ops (roleRef ClusterRole ops; ClusterRole ops rules[1]): Role can read Secrets [manifest/RBACSecretsRead]
 }
 
 func ExampleRuleAllows() {

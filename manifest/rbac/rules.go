@@ -48,16 +48,16 @@ var (
 		"A rule with verbs, apiGroups and resources all \"*\" grants every action on every resource and subresource, present and future: it is cluster-admin (or namespace owner, in a Role). Other findings on that rule are not repeated.",
 		"list the verbs, apiGroups and resources the workload actually needs", "CIS 5.1.3", "Trivy KSV-0044", "kube-linter wildcard-in-rules")
 	ruleWildcardVerb = rule("RBACWildcardVerb", "Role grants every verb on a sensitive resource", critical, helpRBAC,
-		"verbs: [\"*\"] on secrets, pods, workload controllers, roles, role bindings, service accounts, users or groups grants every verb, including escalate, bind and impersonate and verbs added in later releases (High in a namespaced Role).",
+		"verbs: [\"*\"] on secrets, pods, workload controllers, roles, role bindings, service accounts, users or groups grants every verb, including escalate, bind and impersonate and verbs added in later releases.",
 		"replace \"*\" with the verbs needed (for example get, list, watch)", "CIS 5.1.3", "Trivy KSV-0045")
 	ruleWildcardResource = rule("RBACWildcardResource", "Role grants a verb on every resource", critical, helpRBAC,
-		"resources: [\"*\"] matches every resource and every subresource of the listed groups (secrets, pods/exec, serviceaccounts/token, ...), including resources defined later by CRDs (High in a namespaced Role; one level lower when the groups include neither the core group nor \"*\").",
+		"resources: [\"*\"] matches every resource and every subresource of the listed groups (secrets, pods/exec, serviceaccounts/token, ...), including resources defined later by CRDs (High in one namespace; one level lower when the groups include neither the core group nor \"*\").",
 		"list the resources needed instead of \"*\"", "CIS 5.1.3", "Trivy KSV-0046", "Trivy KSV-0112", "kube-linter wildcard-in-rules")
 	ruleSecretsRead = rule("RBACSecretsRead", "Role can read Secrets", critical, helpRBAC,
-		"get, list or watch on secrets returns Secret contents (list and watch too, not just get): service-account tokens, TLS keys, registry and cloud credentials. Critical in a ClusterRole, High in a Role, one level lower when limited by resourceNames; write verbs alone are Medium (creating a kubernetes.io/service-account-token Secret mints a token).",
+		"get, list or watch on secrets returns Secret contents (list and watch too, not just get): service-account tokens, TLS keys, registry and cloud credentials. Critical where granted cluster-wide (a ClusterRole), Medium in one namespace (a Role, or a ClusterRole through a RoleBinding), one level lower when limited by resourceNames; write verbs alone are a lesser finding, Medium / Low (creating a kubernetes.io/service-account-token Secret mints a token).",
 		"remove secrets from the rule, or restrict it to the named Secrets the workload needs with resourceNames and the get verb", "CIS 5.1.2", "Trivy KSV-0041", "Trivy KSV-0113", "kube-linter access-to-secrets")
 	ruleCreateWorkloads = rule("RBACCreateWorkloads", "Role can create pods or workloads", high, helpRBAC,
-		"create on pods, or create/update/patch on deployments, daemonsets, statefulsets, replicasets, replicationcontrollers, jobs or cronjobs lets the holder run a pod that mounts any Secret, ConfigMap or ServiceAccount token of the namespace, or a hostPath unless admission forbids it (Medium in a namespaced Role).",
+		"create on pods, or create/update/patch on deployments, daemonsets, statefulsets, replicasets, replicationcontrollers, jobs or cronjobs lets the holder run a pod that mounts any Secret, ConfigMap or ServiceAccount token of the namespace, or a hostPath unless admission forbids it.",
 		"remove the create/update/patch verbs on pods and workload resources; deploy through a pipeline identity instead", "CIS 5.1.4", "Trivy KSV-0048", "kube-linter access-to-create-pods")
 	rulePodExec = rule("RBACPodExec", "Role can run commands in pods", high, helpRBAC,
 		"pods/exec, pods/attach or pods/portforward with create or get (WebSocket upgrades are GET requests), or pods/ephemeralcontainers with update/patch, gives a shell or a network tunnel into running pods and their credentials. Only \"*\" or an entry naming the subresource (pods/exec, */exec) grants it: plain \"pods\" does not.",
@@ -72,7 +72,7 @@ var (
 		"get (WebSocket) or create on nodes/proxy reaches the kubelet API, including exec in every pod of the node, bypassing audit logging and admission control.",
 		"remove nodes/proxy from the rule", "Trivy KSV-0047")
 	ruleTokenRequest = rule("RBACTokenRequest", "Role can mint service-account tokens", critical, helpEscalation,
-		"create on serviceaccounts/token issues tokens for the service accounts it covers (all of the namespace, or cluster-wide), acting as them (High in a namespaced Role).",
+		"create on serviceaccounts/token issues tokens for the service accounts it covers (all of the namespace, or cluster-wide), acting as them.",
 		"remove create on serviceaccounts/token, or restrict it with resourceNames to one service account")
 	ruleApproveCSR = rule("RBACApproveCSR", "Role can approve certificate signing requests", critical, helpEscalation,
 		"update on certificatesigningrequests/approval together with approve on signers lets the holder approve its own CSR, for example a client certificate for the kube-apiserver-client signer naming any user or group.",
@@ -84,7 +84,7 @@ var (
 		"create on persistentvolumes allows a hostPath volume that a pod in any namespace can then claim, bypassing restrictions on hostPath in pod specs.",
 		"remove create on persistentvolumes; provision through a StorageClass")
 	ruleStatusPatch = rule("RBACStatusOrNamespacePatch", "Role can modify namespaces, nodes or object status", medium, helpRBAC,
-		"update/patch on namespaces changes Pod Security Admission labels and NetworkPolicy selectors; on nodes and nodes/status, labels that steer scheduling; on pods/status and services/status, load-balancer IPs (CVE-2020-8554). Low for the status subresources.",
+		"update/patch on namespaces changes Pod Security Admission labels and NetworkPolicy selectors; on nodes and nodes/status, labels that steer scheduling; on pods/status and services/status, load-balancer IPs (CVE-2020-8554). Medium cluster-wide, Low in one namespace and for the status subresources.",
 		"remove update and patch on namespaces, nodes and status subresources")
 	ruleKubeSystemConfigMaps = rule("RBACKubeSystemConfigMaps", "Role can write ConfigMaps in kube-system", high, helpRBAC,
 		"Write verbs on configmaps in kube-system reach cluster configuration such as EKS's aws-auth (which maps IAM identities to groups, system:masters included) and kube-proxy's or CoreDNS's config (Medium for a ClusterRole, which reaches kube-system only through a ClusterRoleBinding or a RoleBinding there).",
@@ -96,7 +96,7 @@ var (
 		"get plus update/patch on rolebindings or clusterrolebindings lets the holder add subjects (itself) to existing bindings of roles it already holds.",
 		"remove update and patch on role bindings", "Trivy KSV-0055")
 	ruleNetworkingWrite = rule("RBACNetworkingWrite", "Role can modify network configuration", medium, helpRBAC,
-		"Write verbs on services, endpoints, endpointslices, networkpolicies or ingresses can redirect traffic or remove network isolation (Low in a namespaced Role).",
+		"Write verbs on services, endpoints, endpointslices, networkpolicies or ingresses can redirect traffic or remove network isolation.",
 		"remove write verbs on networking resources", "Trivy KSV-0056")
 	ruleNonResourceWildcard = rule("RBACNonResourceWildcard", "Role grants wildcard non-resource URLs", low, helpRBACRef,
 		"nonResourceURLs \"*\" or a trailing-\"*\" prefix grants every API-server path under it (/debug/pprof, /metrics, /logs, ...). Only meaningful in a ClusterRole; in a Role the field is rejected.",

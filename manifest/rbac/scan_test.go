@@ -75,11 +75,11 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 func TestWildcardRules(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"all wildcards cluster", "ClusterRole", `- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`, "manifest/RBACWildcardAll", 1, "rules[0]", critical},
-		{"all wildcards role", "Role", `- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`, "manifest/RBACWildcardAll", 1, "rules[0]", high},
+		{"all wildcards role", "Role", `- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`, "manifest/RBACWildcardAll", 1, "rules[0]", critical},
 		{"core group only is not all", "ClusterRole", `- {apiGroups: [""], resources: ["*"], verbs: ["*"]}`, "manifest/RBACWildcardAll", 0, "", 0},
 		{"all wildcards suppresses the rest", "ClusterRole", `- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`, "manifest/RBACSecretsRead", 0, "", 0},
 		{"verb star on secrets", "ClusterRole", `- {apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["*"]}`, "manifest/RBACWildcardVerb", 1, "rules[0].verbs[0]", critical},
-		{"verb star on secrets in a role", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["get", "*"]}`, "manifest/RBACWildcardVerb", 1, "rules[0].verbs[1]", high},
+		{"verb star on secrets in a role", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["get", "*"]}`, "manifest/RBACWildcardVerb", 1, "rules[0].verbs[1]", critical},
 		{"verb star on configmaps", "ClusterRole", `- {apiGroups: [""], resources: ["configmaps"], verbs: ["*"]}`, "manifest/RBACWildcardVerb", 0, "", 0},
 		{"verb star wrong group", "ClusterRole", `- {apiGroups: ["apps"], resources: ["secrets"], verbs: ["*"]}`, "manifest/RBACWildcardVerb", 0, "", 0},
 		{"verb star named", "ClusterRole", `- {apiGroups: [""], resources: ["secrets"], resourceNames: [a], verbs: ["*"]}`, "manifest/RBACWildcardVerb", 1, "rules[0].verbs[0]", high},
@@ -98,10 +98,10 @@ func TestWildcardRules(t *testing.T) {
 func TestSecretsRead(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"get secrets cluster", "ClusterRole", `- {apiGroups: [""], resources: ["pods", "secrets"], verbs: ["get"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[1]", critical},
-		{"list secrets role", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["list"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", high},
-		{"watch via group star", "Role", `- {apiGroups: ["*"], resources: ["secrets"], verbs: ["watch"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", high},
-		{"named secret", "Role", `- {apiGroups: [""], resources: ["secrets"], resourceNames: ["tls"], verbs: ["get"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", medium},
-		{"write only", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["create", "delete"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", medium},
+		{"list secrets role", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["list"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", medium},
+		{"watch via group star", "Role", `- {apiGroups: ["*"], resources: ["secrets"], verbs: ["watch"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", medium},
+		{"named secret", "Role", `- {apiGroups: [""], resources: ["secrets"], resourceNames: ["tls"], verbs: ["get"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", low},
+		{"write only", "Role", `- {apiGroups: [""], resources: ["secrets"], verbs: ["create", "delete"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", low},
 		{"read and write is one finding", "ClusterRole", `- {apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"]}`, "manifest/RBACSecretsRead", 1, "rules[0].resources[0]", critical},
 		{"secrets in apps group", "ClusterRole", `- {apiGroups: ["apps"], resources: ["secrets"], verbs: ["get"]}`, "manifest/RBACSecretsRead", 0, "", 0},
 		{"configmaps", "ClusterRole", `- {apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"]}`, "manifest/RBACSecretsRead", 0, "", 0},
@@ -112,8 +112,8 @@ func TestSecretsRead(t *testing.T) {
 func TestWorkloadAndExecRules(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"create pods", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", high},
-		{"patch deployments role", "Role", `- {apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", medium},
-		{"cronjobs", "Role", `- {apiGroups: ["batch"], resources: ["cronjobs"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", medium},
+		{"patch deployments role", "Role", `- {apiGroups: ["apps"], resources: ["deployments"], verbs: ["patch"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", high},
+		{"cronjobs", "Role", `- {apiGroups: ["batch"], resources: ["cronjobs"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", high},
 		{"update pods is not create", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["update", "delete"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
 		{"create pods with names grants nothing", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], resourceNames: [a], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
 		{"deployments in extensions", "ClusterRole", `- {apiGroups: ["extensions"], resources: ["deployments"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
@@ -136,18 +136,18 @@ func TestWorkloadAndExecRules(t *testing.T) {
 func TestEscalationRules(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"escalate roles", "ClusterRole", `- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", critical},
-		{"bind clusterroles in a Role", "Role", `- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", high},
+		{"bind clusterroles in a Role", "Role", `- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["bind"]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", critical},
 		{"escalate clusterroles in a Role", "Role", `- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"]}`, "manifest/RBACEscalateBind", 0, "", 0},
 		{"create rolebindings alone", "Role", `- {apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["create"]}`, "manifest/RBACEscalateBind", 0, "", 0},
 		{"bind on the wrong group", "ClusterRole", `- {apiGroups: [""], resources: ["roles"], verbs: ["bind"]}`, "manifest/RBACEscalateBind", 0, "", 0},
 		{"impersonate users", "ClusterRole", `- {apiGroups: [""], resources: ["users", "groups"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
 		{"impersonate userextras", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["userextras/scopes"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources", critical},
 		{"impersonate uids", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["uids"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
-		{"impersonate serviceaccounts in a Role", "Role", `- {apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
+		{"impersonate serviceaccounts in a Role", "Role", `- {apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
 		{"impersonate users in a Role is never granted", "Role", `- {apiGroups: [""], resources: ["users"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 0, "", 0},
 		{"get users", "ClusterRole", `- {apiGroups: [""], resources: ["users"], verbs: ["get"]}`, "manifest/RBACImpersonate", 0, "", 0},
 		{"token request", "ClusterRole", `- {apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"]}`, "manifest/RBACTokenRequest", 1, "rules[0].resources[0]", critical},
-		{"token request for one SA", "Role", `- {apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [builder], verbs: ["create"]}`, "manifest/RBACTokenRequest", 1, "rules[0].resources[0]", medium},
+		{"token request for one SA", "Role", `- {apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [builder], verbs: ["create"]}`, "manifest/RBACTokenRequest", 1, "rules[0].resources[0]", high},
 		{"serviceaccounts create is not token", "Role", `- {apiGroups: [""], resources: ["serviceaccounts"], verbs: ["create"]}`, "manifest/RBACTokenRequest", 0, "", 0},
 		{"csr approval", "ClusterRole", "- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests], verbs: [create]}\n- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}\n- {apiGroups: [certificates.k8s.io], resources: [signers], resourceNames: [kubernetes.io/kube-apiserver-client], verbs: [approve]}", "manifest/RBACApproveCSR", 1, "rules[1].resources", critical},
 		{"csr approval without signer", "ClusterRole", "- {apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}", "manifest/RBACApproveCSR", 0, "", 0},
@@ -163,6 +163,7 @@ func TestOtherRoleRules(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"patch namespaces", "ClusterRole", `- {apiGroups: [""], resources: ["namespaces"], verbs: ["patch"]}`, "manifest/RBACStatusOrNamespacePatch", 1, "rules[0].resources[0]", medium},
 		{"services/status", "Role", `- {apiGroups: [""], resources: ["services/status"], verbs: ["update"]}`, "manifest/RBACStatusOrNamespacePatch", 1, "rules[0].resources[0]", low},
+		{"patch namespaces in a Role", "Role", `- {apiGroups: [""], resources: ["namespaces"], verbs: ["patch"]}`, "manifest/RBACStatusOrNamespacePatch", 1, "rules[0].resources[0]", low},
 		{"get namespaces", "ClusterRole", `- {apiGroups: [""], resources: ["namespaces"], verbs: ["get"]}`, "manifest/RBACStatusOrNamespacePatch", 0, "", 0},
 		{"kube-system configmaps", "Role", "- {apiGroups: [\"\"], resources: [configmaps], resourceNames: [aws-auth], verbs: [update]}", "manifest/RBACKubeSystemConfigMaps", 0, "", 0}, // namespace team
 		{"configmaps cluster role", "ClusterRole", "- {apiGroups: [\"\"], resources: [configmaps], verbs: [update]}", "manifest/RBACKubeSystemConfigMaps", 1, "rules[0].resources[0]", medium},
@@ -171,7 +172,7 @@ func TestOtherRoleRules(t *testing.T) {
 		{"get and patch rolebindings", "Role", "- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [get]}\n- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [patch]}", "manifest/RBACRoleBindingPatch", 1, "rules[1].verbs", low},
 		{"patch without get", "Role", "- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [patch]}", "manifest/RBACRoleBindingPatch", 0, "", 0},
 		{"services write cluster", "ClusterRole", `- {apiGroups: [""], resources: ["services"], verbs: ["create"]}`, "manifest/RBACNetworkingWrite", 1, "rules[0].resources[0]", medium},
-		{"networkpolicies write role", "Role", `- {apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["delete"]}`, "manifest/RBACNetworkingWrite", 1, "rules[0].resources[0]", low},
+		{"networkpolicies write role", "Role", `- {apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["delete"]}`, "manifest/RBACNetworkingWrite", 1, "rules[0].resources[0]", medium},
 		{"services read", "ClusterRole", `- {apiGroups: [""], resources: ["services"], verbs: ["get"]}`, "manifest/RBACNetworkingWrite", 0, "", 0},
 	})
 }
@@ -295,7 +296,7 @@ func TestRulesCatalogue(t *testing.T) {
 func TestConstrainedImpersonation(t *testing.T) {
 	runRuleCases(t, []ruleCase{
 		{"user-info mode", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["users", "groups"], verbs: ["impersonate:user-info"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
-		{"serviceaccount mode in a Role", "Role", `- {apiGroups: ["authentication.k8s.io"], resources: ["serviceaccounts"], verbs: ["impersonate:serviceaccount"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
+		{"serviceaccount mode in a Role", "Role", `- {apiGroups: ["authentication.k8s.io"], resources: ["serviceaccounts"], verbs: ["impersonate:serviceaccount"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
 		{"arbitrary node", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["nodes"], verbs: ["impersonate:arbitrary-node"]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
 		{"legacy verb on the authentication group users", "ClusterRole", `- {apiGroups: ["authentication.k8s.io"], resources: ["users"], verbs: ["impersonate"]}`, "manifest/RBACImpersonate", 0, "", 0},
 		{"impersonate-on alone", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["impersonate-on:user-info:list"]}`, "manifest/RBACImpersonate", 0, "", 0},
@@ -306,14 +307,14 @@ func TestEscalateBindMessage(t *testing.T) {
 	r := scanOne(t, role("Role", "- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [cluster-admin]}\n- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}"))
 	got := failed(r, "manifest/RBACEscalateBind")
 	require.Len(t, got, 1)
-	assert.Equal(t, high, got[0].Severity, "named, but binding cluster-admin is all it takes")
+	assert.Equal(t, critical, got[0].Severity, "named, but binding cluster-admin is all it takes")
 	assert.Contains(t, got[0].Message, `limited to the objects named "cluster-admin", but "cluster-admin" is all it takes`)
 	assert.Contains(t, got[0].Message, "with create on rolebindings (rules[1])")
 }
 
 func TestNamedPermissionsSeverity(t *testing.T) {
 	runRuleCases(t, []ruleCase{
-		{"bind a harmless role", "Role", `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], resourceNames: [reader], verbs: [bind]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", medium},
+		{"bind a harmless role", "Role", `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], resourceNames: [reader], verbs: [bind]}`, "manifest/RBACEscalateBind", 1, "rules[0].resources[0]", high},
 		{"impersonate system:masters", "ClusterRole", `- {apiGroups: [""], resources: [groups], resourceNames: ["system:masters"], verbs: [impersonate]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", critical},
 		{"impersonate one user", "ClusterRole", `- {apiGroups: [""], resources: [users], resourceNames: [jane], verbs: [impersonate]}`, "manifest/RBACImpersonate", 1, "rules[0].resources[0]", high},
 	})
