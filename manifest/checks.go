@@ -263,9 +263,11 @@ func valueNote(v *int64) string {
 func (s *scanner) run(o *object) {
 	if o.pod != nil {
 		p := newPodCtx(o.pod)
+		from := len(s.findings)
 		for i := range podChecks {
 			podChecks[i].run(s, podChecks[i].rule, p)
 		}
+		s.patchPod(p, from)
 		checkDashboard(s, p, o.meta)
 		s.checkPSS(o.pod, s.opts)
 	}
