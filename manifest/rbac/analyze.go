@@ -74,7 +74,8 @@ type effective struct {
 // (plus any ClusterRole of the set labelled aggregate-to-admin/edit/view).
 // A roleRef that cannot be resolved yields a manifest/BindingRoleMissing
 // finding. ServiceAccounts written as users (system:serviceaccount:ns:name)
-// are the same subject as the ServiceAccount. Documents that are not RBAC
+// are the same subject as the ServiceAccount. A binding's suppression
+// annotations (see ScanDocument) apply to the findings it produces. Documents that are not RBAC
 // objects, or that fail to decode, are ignored (ScanDocument reports
 // them). Analyze returns nil when the set has no binding.
 func Analyze(docs []*decode.Document) []kubeharden.Report {
@@ -289,6 +290,9 @@ func (s *set) grant(b *object, ref rbacv1.RoleRef, ns string, cluster bool) func
 			f.Refs = append([]string{rf.rule.ID}, ruleBindingRisky.Refs...)
 			f.Position = pos
 			out = append(out, f)
+		}
+		if ann := b.doc.Meta.Annotations; len(ann) > 0 {
+			suppress(ann, out)
 		}
 		return out
 	}

@@ -343,3 +343,23 @@ subjects: [{kind: User, name: w}]
 	assert.True(t, strings.Contains(got["User/u"].Findings[0].Message, "can only refer to a ClusterRole"))
 	_ = got["User/w"] // resolves without hanging
 }
+
+func TestAnalyzeBindingSuppression(t *testing.T) {
+	src := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ci
+  namespace: ci
+  annotations: {kubeharden.io/ignore: "BindingGrantsRiskyPermission: the runner needs it"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: ServiceAccount, name: runner, namespace: ci}]
+`
+	r := analyze(t, src)["ServiceAccount/runner.ci"]
+	require.NotEmpty(t, r.Findings)
+	for _, f := range r.Findings {
+		assert.True(t, f.Suppressed)
+		assert.Equal(t, "the runner needs it", f.SuppressReason)
+	}
+	assert.Equal(t, 0, r.Score)
+}

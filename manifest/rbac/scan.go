@@ -88,6 +88,11 @@ func (o *object) name() string {
 // (system:anonymous, system:unauthenticated, system:authenticated,
 // system:masters, service-account groups, default service accounts); what
 // the subjects actually receive needs the roles too: see Analyze.
+//
+// The object annotations kubeharden.io/suppress ("RULE, RULE; reason") and
+// kubeharden.io/ignore ("RULE: reason" per line) suppress the named rules
+// for the object, as in package manifest: the findings stay in the report,
+// marked Suppressed with the reason, and do not count.
 func ScanDocument(d *decode.Document) (*kubeharden.Report, *kubeharden.InputError) {
 	if !isRBAC(d) {
 		return nil, nil
@@ -117,6 +122,9 @@ func ScanDocument(d *decode.Document) (*kubeharden.Report, *kubeharden.InputErro
 		fs = bindingFindings(fs, o.binding.RoleRef, o.binding.Subjects, o.binding.Namespace, false)
 	case o.cbinding != nil:
 		fs = bindingFindings(fs, o.cbinding.RoleRef, o.cbinding.Subjects, "", true)
+	}
+	if len(d.Meta.Annotations) > 0 {
+		suppress(d.Meta.Annotations, fs)
 	}
 	d.Positioned(fs)
 	r := &kubeharden.Report{Source: d.Source, Document: d.Index, Object: o.name(), Kind: d.Meta.Kind, Findings: fs}

@@ -381,3 +381,20 @@ items:
 	assert.Equal(t, "rules[0].resources[0]", ex[0].Path)
 	assert.Equal(t, 13, ex[0].Position.Line)
 }
+
+func TestSuppressionAnnotations(t *testing.T) {
+	src := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: agent\n  annotations:\n    kubeharden.io/suppress: \"manifest/RBACSecretsRead; the agent syncs certificates\"\n    kubeharden.io/ignore: \"RBACPodExec, RBACNodesProxy: debugging agent\"\nrules:\n- {apiGroups: [\"\"], resources: [secrets, pods/exec, nodes/proxy, persistentvolumes], verbs: [get, create]}\n"
+	r := scanOne(t, src)
+	reasons := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Suppressed {
+			reasons[f.RuleID] = f.SuppressReason
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"manifest/RBACSecretsRead": "the agent syncs certificates",
+		"manifest/RBACPodExec":     "debugging agent",
+		"manifest/RBACNodesProxy":  "debugging agent",
+	}, reasons)
+	assert.Equal(t, -9, r.Score, "only the PersistentVolume finding counts")
+}
