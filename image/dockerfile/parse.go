@@ -373,24 +373,38 @@ func ParseWithOptions(data []byte, o Options) (*File, error) {
 
 // directive recognises "# name=value" with a known name.
 func directive(line []byte) (name, value string, ok bool) {
-	s := strings.TrimSpace(string(line))
+	// BuildKit: after "#" and blanks, ^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$
+	s := strings.TrimLeftFunc(string(line), unicode.IsSpace)
 	rest, ok := strings.CutPrefix(s, "#")
 	if !ok {
 		return "", "", false
 	}
+	rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
 	k, v, ok := strings.Cut(rest, "=")
 	if !ok {
 		return "", "", false
 	}
-	k = strings.ToLower(strings.TrimSpace(k))
+	k = strings.TrimRightFunc(k, unicode.IsSpace)
+	for i, c := range k {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return "", "", false
+		}
+	}
+	k = strings.ToLower(k)
 	switch k {
 	case "syntax", "escape", "check":
 	default:
 		return "", "", false
 	}
-	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", "", false
+	}
+	if t := strings.TrimFunc(v, unicode.IsSpace); t != "" {
+		v = t
+	} else {
+		// Only blanks: the lazy (.+?) still takes one of them.
+		_, size := utf8.DecodeLastRuneInString(v)
+		v = v[len(v)-size:]
 	}
 	return k, v, true
 }
