@@ -77,6 +77,9 @@ func compare(t *testing.T, data []byte) {
 	bk, bkErr := bkparser.Parse(bytes.NewReader(data))
 	ours, err := dockerfile.Parse(data)
 	if bkErr != nil {
+		if err == nil && !utf8.Valid(data) {
+			return // BuildKit's lexer turns invalid bytes into U+FFFD (e.g. in heredoc names); we keep them
+		}
 		if err == nil {
 			t.Fatalf("BuildKit fails (%v) but we parse", bkErr)
 		}
