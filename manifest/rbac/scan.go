@@ -113,9 +113,13 @@ func ScanDocument(d *decode.Document) (*kubeharden.Report, *kubeharden.InputErro
 		}
 	case o.crole != nil:
 		ctx := evalCtx{cluster: true, unbound: true, prefix: "rules"}
+		note := aggregatedInto(o.crole.Labels)
+		if o.crole.AggregationRule != nil {
+			note += "; this ClusterRole is aggregated: the controller replaces its rules with those of the ClusterRoles its selectors match (Analyze resolves them within a set)"
+		}
 		for _, f := range evalRole(o.crole.Rules, ctx) {
 			ff := f.finding()
-			ff.Message += aggregatedInto(o.crole.Labels)
+			ff.Message += note
 			fs = append(fs, ff)
 		}
 	case o.binding != nil:

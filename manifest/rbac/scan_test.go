@@ -116,6 +116,8 @@ func TestWorkloadAndExecRules(t *testing.T) {
 		{"cronjobs", "Role", `- {apiGroups: ["batch"], resources: ["cronjobs"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 1, "rules[0].resources[0]", high},
 		{"update pods is not create", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], verbs: ["update", "delete"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
 		{"create pods with names grants nothing", "ClusterRole", `- {apiGroups: [""], resources: ["pods"], resourceNames: [a], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
+		// extensions/v1beta1 workloads are no longer served (Kubernetes
+		// 1.16): a rule for that group grants nothing on a current cluster.
 		{"deployments in extensions", "ClusterRole", `- {apiGroups: ["extensions"], resources: ["deployments"], verbs: ["create"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
 		{"read only", "ClusterRole", `- {apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "watch"]}`, "manifest/RBACCreateWorkloads", 0, "", 0},
 		{"pods/exec create", "Role", `- {apiGroups: [""], resources: ["pods", "pods/exec"], verbs: ["create"]}`, "manifest/RBACPodExec", 1, "rules[0].resources[1]", high},
@@ -209,6 +211,9 @@ func TestBindingRules(t *testing.T) {
 		{"cluster-admin crb", "ClusterRoleBinding", ca, alice, "manifest/BindingClusterAdmin", 1, "roleRef.name", critical, "cluster-wide"},
 		{"cluster-admin rb", "RoleBinding", ca, alice, "manifest/BindingClusterAdmin", 1, "roleRef.name", critical, "in namespace team only"},
 		{"edit crb", "ClusterRoleBinding", edit, alice, "manifest/BindingClusterAdmin", 1, "roleRef.name", high, "edit"},
+		// Polaris (rolebindingClusterAdminRole) flags a Role that merely
+		// has this name; we judge the Role by its rules instead (ScanDocument
+		// on the Role, Analyze on the set), as names carry no permissions.
 		{"a Role named cluster-admin", "RoleBinding", mine, alice, "manifest/BindingClusterAdmin", 0, "", 0, ""},
 		{"view", "ClusterRoleBinding", view, alice, "manifest/BindingClusterAdmin", 0, "", 0, ""},
 		{"anonymous", "ClusterRoleBinding", view, alice + "\n- {kind: User, name: system:anonymous}", "manifest/BindingAnonymous", 1, "subjects[1].name", critical, "system:anonymous"},
@@ -397,4 +402,11 @@ func TestSuppressionAnnotations(t *testing.T) {
 		"manifest/RBACNodesProxy":  "debugging agent",
 	}, reasons)
 	assert.Equal(t, -9, r.Score, "only the PersistentVolume finding counts")
+}
+
+func TestAggregatedClusterRoleNote(t *testing.T) {
+	src := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: agg}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {a: b}}]}\nrules:\n- {apiGroups: [\"\"], resources: [secrets], verbs: [get]}\n"
+	got := failed(scanOne(t, src), "manifest/RBACSecretsRead")
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0].Message, "this ClusterRole is aggregated")
 }
