@@ -512,6 +512,14 @@ func roleLevelChecks(out []roleFinding, rules []rbacv1.PolicyRule, ctx evalCtx) 
 			a = firstGrant(rules, "patch", certsGroup, "certificatesigningrequests", "approval")
 		}
 		s := firstGrant(rules, "approve", certsGroup, "signers", "")
+		if a >= 0 && s < 0 {
+			// Half of the permission: the CertificateApproval admission
+			// plugin also requires approve on the signer, which another
+			// role may grant the same subject.
+			msg := fmt.Sprintf("%s grants update on certificatesigningrequests/approval %s; without approve on signers (which another role may grant) approvals are refused by the CertificateApproval admission plugin", rp(a), ctx.where())
+			out = append(out, roleFinding{rule: &ruleApproveCSR, sev: medium, msg: msg, path: rp(a) + ".resources",
+				fix: "remove certificatesigningrequests/approval from " + rp(a) + ".resources", short: "update certificatesigningrequests/approval (no signer)"})
+		}
 		if a >= 0 && s >= 0 {
 			msg := fmt.Sprintf("%s grants update on certificatesigningrequests/approval and %s grants approve on signers %s", rp(a), rp(s), ctx.where())
 			if n := rules[s].ResourceNames; len(n) > 0 {
