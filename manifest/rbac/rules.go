@@ -75,7 +75,7 @@ var (
 		"create on serviceaccounts/token issues tokens for the service accounts it covers (all of the namespace, or cluster-wide), acting as them.",
 		"remove create on serviceaccounts/token, or restrict it with resourceNames to one service account")
 	ruleApproveCSR = rule("RBACApproveCSR", "Role can approve certificate signing requests", critical, helpEscalation,
-		"update on certificatesigningrequests/approval together with approve on signers lets the holder approve its own CSR, for example a client certificate for the kube-apiserver-client signer naming any user or group.",
+		"update on certificatesigningrequests/approval together with approve on signers lets the holder approve its own CSR, for example a client certificate for the kube-apiserver-client signer naming any user or group. The approval subresource without approve on signers is reported as Medium: the other half may come from another role.",
 		"remove update on certificatesigningrequests/approval and approve on signers")
 	ruleWebhookConfig = rule("RBACWebhookConfig", "Role can change admission control", critical, helpEscalation,
 		"write verbs on mutating/validating webhook configurations or admission policies let the holder intercept and rewrite every object sent to the API server (Secrets included), or switch validation off.",
