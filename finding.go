@@ -166,7 +166,9 @@ func (r Rule) finding(passed bool, message, path string) Finding {
 		Message:  message,
 		Path:     path,
 		Fix:      r.Remediation,
-		Refs:     r.Refs,
+		// A copy: callers may edit a finding's refs without touching the
+		// catalogue the rule came from.
+		Refs: append([]string(nil), r.Refs...),
 	}
 }
 

@@ -116,3 +116,10 @@ func TestPositionString(t *testing.T) {
 	assert.Equal(t, "a.yaml", Position{File: "a.yaml"}.String())
 	assert.False(t, Position{}.IsValid())
 }
+
+func TestFindingRefsAreCopies(t *testing.T) {
+	r := Rule{ID: "x/Y", Refs: []string{"CIS 1.2.3"}}
+	f := r.Fail("m", "p")
+	f.Refs[0] = "changed"
+	assert.Equal(t, "CIS 1.2.3", r.Refs[0])
+}

@@ -642,6 +642,8 @@ type positioner struct {
 
 	blockOnce sync.Once
 	block     *blockIndex
+	json      *jsonLocator
+	jsonMu    sync.Mutex // the locator builds its line table lazily
 }
 
 func newPositioner(raw []byte, line int) *positioner { return &positioner{raw: raw, base: line} }

@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -154,10 +156,23 @@ func lastSegment(path string) string {
 // lookup returns the 1-based line and column of path in the source.
 func (p *positioner) lookup(path string) (line, col int, exact, ok bool) {
 	p.blockOnce.Do(func() {
-		if p.root == nil && p.err == nil { // not already parsed for the alias check
-			p.block = buildBlockIndex(p.raw)
+		if p.root != nil || p.err != nil {
+			return // already parsed for the alias check
 		}
+		if t := bytes.TrimSpace(p.raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+			p.json = &jsonLocator{raw: p.raw}
+			return
+		}
+		p.block = buildBlockIndex(p.raw)
 	})
+	if p.json != nil {
+		p.jsonMu.Lock()
+		l, c, e, ok := p.json.lookup(path)
+		p.jsonMu.Unlock()
+		if ok {
+			return l + p.base - 1, c, e, true
+		}
+	}
 	if p.block != nil {
 		if l, c, e, ok := p.block.lookup(p.raw, path); ok {
 			return l + p.base - 1, c, e, true

@@ -1,0 +1,106 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubeharden/kubeharden/internal/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	yaml3 "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/yaml"
+)
+
+// checkJSONAgainstTree compares the JSON locator with the yaml.v3 lookup
+// on every path of a JSON text; it returns how many paths it compared.
+func checkJSONAgainstTree(t *testing.T, name string, raw []byte) int {
+	t.Helper()
+	p := newPositioner(raw, 1)
+	root, err := p.parse()
+	if err != nil || root == nil {
+		return 0
+	}
+	var paths []string
+	allPaths(root, "", &paths)
+	if len(paths) > 300 { // each lookup scans from the start: sample big documents
+		step := len(paths) / 300
+		sampled := paths[:0]
+		for i := 0; i < len(paths); i += step {
+			sampled = append(sampled, paths[i])
+		}
+		paths = sampled
+	}
+	for _, path := range paths {
+		paths = append(paths, path+".doesNotExist", path+"[3]")
+	}
+	paths = append(paths, "")
+	j := &jsonLocator{raw: raw}
+	n := 0
+	for _, path := range paths {
+		gl, gc, ge, ok := j.lookup(path)
+		if !ok {
+			continue
+		}
+		wl, wc, we, _ := p.lookupTree(path)
+		if !assert.Equal(t, [3]any{wl, wc, we}, [3]any{gl, gc, ge}, "%s: %q", name, path) {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
+func TestJSONLocatorAgreesWithYAMLTree(t *testing.T) {
+	for _, in := range []string{
+		`{"a": 1, "b": {"c": [1, {"d": true}], "a": 2}, "a": 3}`,
+		"{\n  \"metadata\": {\n    \"annotations\": {\"x.y/z\": \"v\"}\n  },\n  \"spec\": {\"containers\": [\n    {\"name\": \"é\", \"image\": \"ü\"}\n  ]}\n}",
+		`[{"kind":"Pod"},{"kind":"Service","spec":{"ports":[{"port":80}]}}]`,
+		"{\r\n  \"a\": {\r\n    \"b\": 1\r\n  }\r\n}",
+	} {
+		assert.Positive(t, checkJSONAgainstTree(t, in, []byte(in)), in)
+	}
+	// Escaped keys are left to the tree.
+	_, _, _, ok := (&jsonLocator{raw: []byte(`{"a\u0062": 1}`)}).lookup("ab")
+	assert.False(t, ok)
+}
+
+// Every YAML document of the corpora, rendered as indented and as compact
+// JSON: the locator gives the yaml.v3 answer for every path.
+func TestJSONLocatorOnCorpus(t *testing.T) {
+	dir := testutil.SharedDir(t, "corpus")
+	compared := 0
+	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 64<<10 {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		frames, _ := Frames(data, path, Options{})
+		for _, f := range frames {
+			var n yaml3.Node
+			if yaml3.Unmarshal(f.Raw, &n) != nil {
+				continue
+			}
+			js, err := yaml.YAMLToJSON(f.Raw)
+			if err != nil || len(js) == 0 || js[0] != '{' {
+				continue
+			}
+			var ind bytes.Buffer
+			if json.Indent(&ind, js, "", "  ") != nil {
+				continue
+			}
+			compared += checkJSONAgainstTree(t, fmt.Sprintf("%s#%d", path, f.Index), ind.Bytes())
+			compared += checkJSONAgainstTree(t, fmt.Sprintf("%s#%d compact", path, f.Index), js)
+		}
+		return nil
+	}))
+	t.Logf("%d paths compared", compared)
+	assert.Greater(t, compared, 1000)
+}
