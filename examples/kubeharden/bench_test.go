@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 )
 
 // smallDeployments writes n ~600-byte Deployments (the size of kubesec's
@@ -62,6 +64,38 @@ spec:
 // docs/s = 1000 / (ns/op / 1e9).
 func BenchmarkScan1000SmallDeployments(b *testing.B) {
 	p := smallDeployments(b, 1000)
+	s := &settings{jobs: 2, maxBytes: 32 << 20}
+	b.ReportAllocs()
+	for b.Loop() {
+		res := scanPaths(context.Background(), []string{p}, nil, s)
+		if len(res.Reports) != 1000 || len(res.Errors) != 0 {
+			b.Fatalf("%d reports, %v", len(res.Reports), res.Errors)
+		}
+	}
+	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkScan1000SmallDeploymentsJSON is the same stream as JSON
+// documents, one per line.
+func BenchmarkScan1000SmallDeploymentsJSON(b *testing.B) {
+	src := smallDeployments(b, 1000)
+	data, err := os.ReadFile(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out strings.Builder
+	for _, doc := range strings.Split(string(data), "---\n") {
+		js, err := yaml.YAMLToJSON([]byte(doc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.Write(js)
+		out.WriteByte('\n')
+	}
+	p := filepath.Join(b.TempDir(), "deployments.json")
+	if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
 	s := &settings{jobs: 2, maxBytes: 32 << 20}
 	b.ReportAllocs()
 	for b.Loop() {
