@@ -109,6 +109,7 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 		reports  = map[string]*kubeharden.Report{}
 		groups   = map[string][]groupGrant{}
 		subjects = map[string]subjectInfo{}
+		held     = map[string][]heldGrant{}
 		total    int
 	)
 	add := func(r *kubeharden.Report, b *object, sp string, fs []kubeharden.Finding) bool {
@@ -137,9 +138,10 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 			}
 			sp := "subjects[" + strconv.Itoa(i) + "]"
 			if sub.Kind == rbacv1.GroupKind {
-				groups[sub.Name] = append(groups[sub.Name], groupGrant{b: b, sp: sp, grant: grant})
+				groups[sub.Name] = append(groups[sub.Name], groupGrant{g: grant, sp: sp})
 			}
-			if !add(r, b, sp, grant(obj, sp)) {
+			held[key] = append(held[key], heldGrant{g: grant, sp: sp})
+			if !add(r, b, sp, grant.fn(obj, sp)) {
 				return finish(order, reports)
 			}
 		}
@@ -151,27 +153,114 @@ func Analyze(docs []*decode.Document) []kubeharden.Report {
 		r := reports[key]
 		for _, g := range info.groups {
 			for _, gg := range groups[g] {
-				fs := gg.grant(r.Object+" as a member of group "+g, gg.sp)
+				held[key] = append(held[key], heldGrant{g: gg.g, sp: gg.sp, group: g})
+				fs := gg.g.fn(r.Object+" as a member of group "+g, gg.sp)
 				kept := fs[:0]
 				for _, f := range fs {
 					if f.RuleID == ruleBindingRisky.ID {
 						kept = append(kept, f)
 					}
 				}
-				if !add(r, gg.b, gg.sp, kept) {
+				if !add(r, gg.g.b, gg.sp, kept) {
 					return finish(order, reports)
 				}
 			}
+		}
+		// Permissions that need two grants (get + patch on bindings, CSR
+		// approval + signer approve) may come from different bindings.
+		if fs := combined(r.Object, held[key]); len(fs) > 0 && !add(r, held[key][0].g.b, held[key][0].sp, fs) {
+			return finish(order, reports)
 		}
 	}
 	return finish(order, reports)
 }
 
+// heldGrant is a grant a subject holds, directly or through group.
+type heldGrant struct {
+	g     *grantInfo
+	sp    string
+	group string
+}
+
+// combined evaluates the combination checks over the union of the roles a
+// subject holds in one scope, and reports the combinations no single role
+// grants.
+func combined(obj string, hs []heldGrant) []kubeharden.Finding {
+	type scope struct {
+		cluster bool
+		ns      string
+	}
+	byScope := map[scope][]heldGrant{}
+	var scopes []scope
+	for _, h := range hs {
+		if h.g.eff == nil {
+			continue
+		}
+		sc := scope{h.g.cluster, h.g.ns}
+		if _, ok := byScope[sc]; !ok {
+			scopes = append(scopes, sc)
+		}
+		byScope[sc] = append(byScope[sc], h)
+	}
+	var out []kubeharden.Finding
+	for _, sc := range scopes {
+		group := byScope[sc]
+		if len(group) < 2 {
+			continue
+		}
+		ctx := evalCtx{cluster: sc.cluster, namespace: sc.ns, prefix: "rules"}
+		// A combination counts as new when no single role yields the same
+		// rule with the same permission (the partial CSR finding differs).
+		type comboKey struct {
+			rule  *kubeharden.Rule
+			short string
+		}
+		single := map[comboKey]bool{}
+		var rules []rbacv1.PolicyRule
+		var labels, vias []string
+		seen := map[*effective]bool{}
+		for _, h := range group {
+			via := h.g.via
+			if h.group != "" {
+				via += " (as a member of group " + h.group + ")"
+			}
+			if !has(vias, via) {
+				vias = append(vias, via)
+			}
+			if seen[h.g.eff] {
+				continue
+			}
+			seen[h.g.eff] = true
+			for _, rf := range roleLevelChecks(nil, h.g.eff.rules, evalCtx{cluster: sc.cluster, namespace: sc.ns, prefix: "rules", labels: h.g.eff.labels}) {
+				single[comboKey{rf.rule, rf.short}] = true
+			}
+			rules = append(rules, h.g.eff.rules...)
+			labels = append(labels, h.g.eff.labels...)
+		}
+		if len(seen) < 2 {
+			continue
+		}
+		ctx.labels = labels
+		for _, rf := range roleLevelChecks(nil, rules, ctx) {
+			if single[comboKey{rf.rule, rf.short}] {
+				continue
+			}
+			h := group[0]
+			f := ruleBindingRisky.Fail(obj+" gets "+rf.short+" "+scopeText(sc.cluster, sc.ns)+" by combining "+strings.Join(vias, " and ")+": "+rf.msg+": "+rf.rule.Title+" ["+rf.rule.ID+"]", h.sp)
+			f.Severity, f.Points = rf.sev, pointsFor(rf.sev)
+			f.Fix = "remove the subject from one of " + strings.Join(vias, ", ") + ", or narrow one of the roles: " + rf.fix
+			f.Refs = append([]string{rf.rule.ID}, ruleBindingRisky.Refs...)
+			f.Position = h.g.b.doc.Position(h.sp)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // groupGrant is a binding's grant to a group subject.
 type groupGrant struct {
-	b     *object
-	sp    string
-	grant func(obj, sp string) []kubeharden.Finding
+	g  *grantInfo
+	sp string
 }
 
 // subjectInfo lists the implicit groups of a subject.
@@ -252,13 +341,30 @@ func specialSubject(obj string) string {
 }
 
 // grant returns a function producing a binding's findings for one subject.
-func (s *set) grant(b *object, ref rbacv1.RoleRef, ns string, cluster bool) func(obj, sp string) []kubeharden.Finding {
-	via := b.bindingLabel()
-	eff, roleName, missing := s.resolve(ref, ns, cluster)
-	where := "in every namespace"
-	if !cluster {
-		where = "in namespace " + ns
-	}
+// grantInfo is what one binding grants: the resolved role (nil when it
+// cannot be resolved) in the binding's scope, and a function producing the
+// findings for one of its subjects.
+type grantInfo struct {
+	b        *object
+	via      string
+	roleName string
+	eff      *effective
+	cluster  bool
+	ns       string
+	fn       func(obj, sp string) []kubeharden.Finding
+}
+
+func (s *set) grant(b *object, ref rbacv1.RoleRef, ns string, cluster bool) *grantInfo {
+	g := &grantInfo{b: b, via: b.bindingLabel(), cluster: cluster, ns: ns}
+	var missing string
+	g.eff, g.roleName, missing = s.resolve(ref, ns, cluster)
+	g.fn = s.grantFn(g, missing)
+	return g
+}
+
+func (s *set) grantFn(g *grantInfo, missing string) func(obj, sp string) []kubeharden.Finding {
+	b, via, eff, roleName, cluster, ns := g.b, g.via, g.eff, g.roleName, g.cluster, g.ns
+	where := scopeText(cluster, ns)
 	if missing != "" {
 		return func(obj, sp string) []kubeharden.Finding {
 			f := ruleBindingRoleMissing.Fail(obj+" is granted "+roleName+" through "+via+", but "+missing, sp)
@@ -298,6 +404,13 @@ func (s *set) grant(b *object, ref rbacv1.RoleRef, ns string, cluster bool) func
 	}
 }
 
+func scopeText(cluster bool, ns string) string {
+	if cluster {
+		return "in every namespace"
+	}
+	return "in namespace " + ns
+}
+
 // ruleRef is the rule label a role finding starts with ("rules[2]").
 func ruleRef(rf roleFinding) string {
 	if i := strings.Index(rf.msg, " grants "); i > 0 {
@@ -319,12 +432,16 @@ func (s *set) resolve(ref rbacv1.RoleRef, ns string, cluster bool) (eff *effecti
 			return nil, name, "a ClusterRoleBinding can only refer to a ClusterRole (the API server rejects it)"
 		}
 		name = "Role " + ns + "/" + ref.Name
+		if e, ok := s.resolved["role\x00"+name]; ok {
+			return e, name, ""
+		}
 		o := s.roles[ns+"/"+ref.Name]
 		if o == nil {
 			return nil, name, "the Role is not in the scanned set"
 		}
 		e := &effective{}
 		e.add(o.role.Rules, name)
+		s.resolved["role\x00"+name] = e
 		return e, name, ""
 	case "ClusterRole":
 		e := s.clusterRole(ref.Name, 0)

@@ -363,3 +363,50 @@ subjects: [{kind: ServiceAccount, name: runner, namespace: ci}]
 	}
 	assert.Equal(t, 0, r.Score)
 }
+
+func TestAnalyzeCombinedGrants(t *testing.T) {
+	src := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: csr-approver}
+rules: [{apiGroups: [certificates.k8s.io], resources: [certificatesigningrequests/approval], verbs: [update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: signer}
+rules: [{apiGroups: [certificates.k8s.io], resources: [signers], resourceNames: [kubernetes.io/kube-apiserver-client], verbs: [approve]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: csr-approver}
+subjects: [{kind: User, name: mallory}, {kind: User, name: half}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: signer}
+subjects: [{kind: Group, name: approvers}, {kind: User, name: mallory}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: c, namespace: x}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: signer}
+subjects: [{kind: User, name: half}]
+`
+	got := analyze(t, src)
+	mallory := got["User/mallory"]
+	assert.ElementsMatch(t, []string{"manifest/RBACApproveCSR@medium", "manifest/RBACApproveCSR@critical"}, grantsOf(mallory))
+	var combo *kubeharden.Finding
+	for i, f := range mallory.Findings {
+		if f.Severity == kubeharden.SeverityCritical {
+			combo = &mallory.Findings[i]
+		}
+	}
+	require.NotNil(t, combo)
+	assert.Contains(t, combo.Message, "by combining ClusterRoleBinding a and ClusterRoleBinding b")
+	assert.Equal(t, "subjects[0]", combo.Path)
+	// Different scopes do not combine: the signer grant is namespaced
+	// (and signers are cluster-scoped, so a RoleBinding grants nothing).
+	assert.Equal(t, []string{"manifest/RBACApproveCSR@medium"}, grantsOf(got["User/half"]))
+}
