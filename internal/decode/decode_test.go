@@ -315,3 +315,37 @@ func TestTypedListItemsInheritKind(t *testing.T) {
 	require.Len(t, docs, 1)
 	assert.Equal(t, "", docs[0].Meta.Kind)
 }
+
+func TestValueEnd(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{`{"a":1}`, 7},
+		{`[1,2]x`, 5},
+		{`"a\"b" `, 6},
+		{`12}`, 2},
+		{`true]`, 4},
+		{`null,`, 4},
+		{`-1.5e3 `, 6},
+	}
+	for _, tt := range tests {
+		n, err := valueEnd([]byte(tt.in), 100)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, n, tt.in)
+	}
+	_, err := valueEnd([]byte(`}`), 100)
+	assert.Error(t, err)
+}
+
+func TestJSONPositionsAfterNumbers(t *testing.T) {
+	js := `{"spec":{"replicas":2,"template":{"spec":{"containers":[{"ports":[{"containerPort":8080}],"name":"a"}]}}}}`
+	j := &jsonLocator{raw: []byte(js)}
+	_, col, exact, ok := j.lookup("spec.template.spec.containers[0].name")
+	require.True(t, ok)
+	assert.True(t, exact)
+	assert.Equal(t, strings.Index(js, `"name"`)+1, col)
+	var m Meta
+	assert.True(t, fastMeta([]byte(`{"kind":"Pod","spec":{"n":1},"metadata":{"name":"a"}}`), &m))
+	assert.Equal(t, "a", m.Name)
+}

@@ -319,6 +319,9 @@ func valueEnd(b []byte, maxDepth int) (int, error) {
 				return i, fmt.Errorf("%w (%d levels)", ErrTooDeep, maxDepth)
 			}
 		case '}', ']':
+			if depth == 0 && i > 0 {
+				return i, nil // the end of a scalar inside an enclosing container
+			}
 			depth--
 			if depth < 0 {
 				return i, fmt.Errorf("%w: unexpected %q", ErrSyntax, c)
