@@ -75,7 +75,11 @@
 // the user system:serviceaccount:<ns>:<name> is the same subject, and every
 // service account also receives what the set grants to system:serviceaccounts,
 // system:serviceaccounts:<ns> and system:authenticated (every user other than
-// system:anonymous: system:authenticated). The output is bounded by
+// system:anonymous: system:authenticated). Permissions that need two grants
+// (get plus patch on role bindings, CSR approval plus approve on a signer)
+// are also evaluated over the union of the roles a subject holds in one
+// scope, and reported "by combining" the bindings when no single role
+// grants them. The output is bounded by
 // [MaxFindings]; beyond it a report carries an [ErrBudget] error.
 //
 // # Bindings
