@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/internal/decode"
 	appsv1 "k8s.io/api/apps/v1"
 	kjson "sigs.k8s.io/json"
@@ -175,4 +176,81 @@ func BenchmarkScanStream1000Parallel(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkAddedRulesVsDecode measures what issue 3 added to a Deployment's
+// analysis — Pod Security verdicts at both levels (19 checks), the
+// WritableHostPath, SandboxedRuntime and Dashboard checks and the JSON
+// Patches of the failed findings — against decoding the same bytes
+// (internal/decode Split + Into, and the API server's YAMLToJSON + typed
+// decode), interleaved in small blocks so that both see the same load.
+// Target: added/decode below 0.10.
+func BenchmarkAddedRulesVsDecode(b *testing.B) {
+	for _, name := range []string{"deployment.yaml", "small-deployment.yaml"} {
+		b.Run(name, func(b *testing.B) { benchAdded(b, readTestdata(b, name)) })
+	}
+}
+
+func benchAdded(b *testing.B, data []byte) {
+	docs, errs := decode.Split(data, "deployment.yaml", decode.Options{})
+	if len(docs) != 1 || len(errs) != 0 {
+		b.Fatal(errs)
+	}
+	o, _, err := kindTable["Deployment"](docs[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	so, _ := resolve(Options{})
+	p := newPodCtx(o.pod)
+	base := scanner{opts: &so}
+	for i := range podChecks {
+		if r := podChecks[i].rule; r != &ruleWritableHostPath && r != &ruleSandboxedRuntime {
+			podChecks[i].run(&base, r, p)
+		}
+	}
+	buf := make([]kubeharden.Finding, 0, 2*len(base.findings)+32)
+	added := func() int {
+		s := scanner{findings: append(buf[:0], base.findings...), opts: &so}
+		checkWritableHostPath(&s, &ruleWritableHostPath, p)
+		checkSandboxedRuntime(&s, &ruleSandboxedRuntime, p)
+		s.patchPod(p, 0)
+		checkDashboard(&s, p, o.meta)
+		s.checkPSS(o.pod, &so)
+		return len(s.findings)
+	}
+	if added() == len(base.findings) {
+		b.Fatal("the added rules produced no findings")
+	}
+	const block = 20
+	var tDecode, tAPI, tAdded time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		for range block {
+			ds, _ := decode.Split(data, "deployment.yaml", decode.Options{})
+			var d appsv1.Deployment
+			if _, err := ds[0].Into(&d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for range block {
+			js, _ := yaml.YAMLToJSON(data)
+			var d appsv1.Deployment
+			if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t2 := time.Now()
+		for range block {
+			added()
+		}
+		tDecode += t1.Sub(t0)
+		tAPI += t2.Sub(t1)
+		tAdded += time.Since(t2)
+	}
+	n := float64(b.N * block)
+	b.ReportMetric(float64(tDecode.Nanoseconds())/n, "decode-ns/doc")
+	b.ReportMetric(float64(tAdded.Nanoseconds())/n, "added-ns/doc")
+	b.ReportMetric(float64(tAdded)/float64(tDecode), "added/decode")
+	b.ReportMetric(float64(tAdded)/float64(tAPI), "added/apiserver-decode")
 }

@@ -259,9 +259,26 @@ func evaluatePSS(meta *metav1.ObjectMeta, spec *corev1.PodSpec, minor int, label
 		meta = &metav1.ObjectMeta{}
 	}
 	out := [2]PSSResult{{Level: "baseline", Version: label, Allowed: true}, {Level: "restricted", Version: label, Allowed: true}}
-	for i, set := range [2][]activeCheck{t.baseline[minor], t.restricted[minor]} {
-		for _, c := range set {
-			res := c.fn(meta, spec)
+	// Baseline checks that restricted keeps run once: both levels use the
+	// same implementation at a given version.
+	var baseRes [24]policy.CheckResult
+	base := t.baseline[minor]
+	for i, set := range [2][]activeCheck{base, t.restricted[minor]} {
+		for j, c := range set {
+			var res policy.CheckResult
+			switch {
+			case i == 0 && j < len(baseRes):
+				res = c.fn(meta, spec)
+				baseRes[j] = res
+			case i == 1 && c.level == psaapi.LevelBaseline:
+				if k := baseIndex(base, c.id); k >= 0 && k < len(baseRes) {
+					res = baseRes[k]
+				} else {
+					res = c.fn(meta, spec)
+				}
+			default:
+				res = c.fn(meta, spec)
+			}
 			if res.Allowed {
 				continue
 			}
@@ -274,6 +291,15 @@ func evaluatePSS(meta *metav1.ObjectMeta, spec *corev1.PodSpec, minor int, label
 		}
 	}
 	return out
+}
+
+func baseIndex(cs []activeCheck, id policy.CheckID) int {
+	for i := range cs {
+		if cs[i].id == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // checkPSS reports the verdicts of both levels for a pod template.
