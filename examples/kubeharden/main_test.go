@@ -354,3 +354,50 @@ spec:
 	require.Len(t, linked, 1, "only the container that uses the Localhost profile: %v", linked)
 	assert.Contains(t, linked[0], `container "app"`)
 }
+
+func TestRBACSubjectsAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	role := `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: secret-reader, namespace: shop}
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list]
+`
+	binding := `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-reads-secrets, namespace: shop}
+subjects:
+- kind: ServiceAccount
+  name: ci
+  namespace: shop
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: secret-reader}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "role.yaml"), []byte(role), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "binding.yaml"), []byte(binding), 0o644))
+	_, out, stderr := runCLI(t, "", "scan", "--format", "json", "--fail-on", "none", dir)
+	var got struct {
+		Reports []struct {
+			Object, Kind string
+			Findings     []struct {
+				Rule    string
+				Passed  bool
+				Message string
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), stderr)
+	var subject bool
+	for _, r := range got.Reports {
+		if strings.Contains(r.Object, "ci") && r.Kind == "RBACSubject" {
+			subject = true
+			var secrets bool
+			for _, f := range r.Findings {
+				secrets = secrets || (!f.Passed && f.Rule == "manifest/BindingGrantsRiskyPermission" && strings.Contains(f.Message, "RBACSecretsRead"))
+			}
+			assert.True(t, secrets, "the service account reads secrets through the binding in another file")
+		}
+	}
+	assert.True(t, subject, "a report for the subject: %s", out)
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/internal/decode"
+	"github.com/kubeharden/kubeharden/manifest/rbac"
 	"github.com/kubeharden/kubeharden/report"
 )
 
@@ -221,6 +222,7 @@ type outcome struct {
 	errs            []*kubeharden.InputError
 	netpol          bool // the unit saw a NetworkPolicy
 	localhost       []localRef
+	rbac            []*decode.Document // RBAC objects, for the scan-wide analysis
 }
 
 // scanPaths reads, detects and analyzes every input in parallel: files in
@@ -309,6 +311,16 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 		if reps := analyzeLocalhostProfiles(refs, profiles); len(reps) > 0 {
 			emit(outcome{file: len(inputs) + 1, reports: reps})
 		}
+	}
+
+	// Which subjects get which risky permissions needs every role and
+	// binding of the scan at once.
+	var rbacDocs []*decode.Document
+	for _, o := range outs {
+		rbacDocs = append(rbacDocs, o.rbac...)
+	}
+	if len(rbacDocs) > 0 {
+		emit(outcome{file: len(inputs) + 2, reports: rbac.Analyze(rbacDocs)})
 	}
 
 	// NetworkPolicy lint needs every manifest of the scan at once.

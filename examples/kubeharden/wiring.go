@@ -117,6 +117,9 @@ func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 		}
 		if s.compat != "kubesec" {
 			o.localhost = append(o.localhost, localhostSeccompRefs(d)...)
+			if strings.HasPrefix(d.Meta.APIVersion, "rbac.authorization.k8s.io/") {
+				o.rbac = append(o.rbac, d)
+			}
 		}
 		if s.compat == "kubesec" || d.Meta.Kind != "NetworkPolicy" {
 			r, err := manifest.ScanDocument(d, s.manifestOptions())
