@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/image"
 	"github.com/kubeharden/kubeharden/internal/decode"
 )
 
@@ -27,6 +28,10 @@ type Config struct {
 	// "restricted") into policy failures.
 	PSS   string      `json:"pss,omitempty"`
 	Rules RulesConfig `json:"rules,omitempty"`
+	// Image is the image policy applied to every container image and
+	// Dockerfile base: allowed registries and repository prefixes (matched
+	// on "/" boundaries), digests, latest, minimal bases.
+	Image image.Policy `json:"image,omitempty"`
 	// Severity overrides rule severities by rule ID.
 	Severity map[string]string `json:"severity,omitempty"`
 }

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/image"
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/seccomp"
 )
@@ -28,6 +29,7 @@ type profileLite struct {
 
 type containerLite struct {
 	Name            string `json:"name"`
+	Image           string `json:"image"`
 	SecurityContext *struct {
 		Privileged     *bool        `json:"privileged"`
 		SeccompProfile *profileLite `json:"seccompProfile"`
@@ -46,6 +48,75 @@ type podSpecLite struct {
 // localhostSeccompRefs lists the containers of a workload document that
 // use a Localhost seccomp profile (their own, or the pod's).
 func localhostSeccompRefs(d *decode.Document) []localRef {
+	prefix, spec, ok := podSpecOf(d)
+	if !ok {
+		return nil
+	}
+	var podProfile *profileLite
+	if spec.SecurityContext != nil {
+		podProfile = spec.SecurityContext.SeccompProfile
+	}
+	var out []localRef
+	for _, group := range spec.groups() {
+		for i, c := range group.cs {
+			p, where := podProfile, prefix+".securityContext.seccompProfile"
+			priv := false
+			if c.SecurityContext != nil {
+				if c.SecurityContext.SeccompProfile != nil {
+					p, where = c.SecurityContext.SeccompProfile, fmt.Sprintf("%s.%s[%d].securityContext.seccompProfile", prefix, group.field, i)
+				}
+				priv = c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged
+			}
+			if p == nil || p.Type != "Localhost" || p.LocalhostProfile == nil {
+				continue
+			}
+			out = append(out, localRef{source: d.Source, object: fmt.Sprintf("%s container %q", d.Object(false), c.Name),
+				path: where, profile: *p.LocalhostProfile, privileged: priv})
+		}
+	}
+	return out
+}
+
+type containerGroup struct {
+	field string
+	cs    []containerLite
+}
+
+func (spec *podSpecLite) groups() []containerGroup {
+	return []containerGroup{{"initContainers", spec.InitContainers}, {"containers", spec.Containers}, {"ephemeralContainers", spec.EphemeralContainers}}
+}
+
+// imagePolicyFindings applies the configured image policy to every
+// container image of a workload: the registry allow-list and the digest
+// requirement (tags and :latest are manifest's own rules).
+func imagePolicyFindings(d *decode.Document, p image.Policy) []kubeharden.Finding {
+	prefix, spec, ok := podSpecOf(d)
+	if !ok {
+		return nil
+	}
+	var out []kubeharden.Finding
+	for _, group := range spec.groups() {
+		for i, c := range group.cs {
+			if c.Image == "" {
+				continue
+			}
+			path := fmt.Sprintf("%s.%s[%d].image", prefix, group.field, i)
+			for _, f := range p.Check(c.Image) {
+				switch f.RuleID {
+				case "image/UntrustedRegistry", "image/ImageNotDigestPinned":
+					f.Path = path
+					f.Message = fmt.Sprintf("container %q: %s", c.Name, f.Message)
+					f.Position = d.Position(path)
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// podSpecOf finds the pod template of a workload document.
+func podSpecOf(d *decode.Document) (string, podSpecLite, bool) {
 	var prefix string
 	var spec podSpecLite
 	var err error
@@ -85,37 +156,12 @@ func localhostSeccompRefs(d *decode.Document) []localRef {
 			prefix, spec = "template.spec", o.Template.Spec
 		}
 	default:
-		return nil
+		return "", podSpecLite{}, false
 	}
 	if err != nil {
-		return nil // the analyzers report the decode problem
+		return "", podSpecLite{}, false // the analyzers report the decode problem
 	}
-	var podProfile *profileLite
-	if spec.SecurityContext != nil {
-		podProfile = spec.SecurityContext.SeccompProfile
-	}
-	var out []localRef
-	for _, group := range []struct {
-		field string
-		cs    []containerLite
-	}{{"initContainers", spec.InitContainers}, {"containers", spec.Containers}, {"ephemeralContainers", spec.EphemeralContainers}} {
-		for i, c := range group.cs {
-			p, where := podProfile, prefix+".securityContext.seccompProfile"
-			priv := false
-			if c.SecurityContext != nil {
-				if c.SecurityContext.SeccompProfile != nil {
-					p, where = c.SecurityContext.SeccompProfile, fmt.Sprintf("%s.%s[%d].securityContext.seccompProfile", prefix, group.field, i)
-				}
-				priv = c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged
-			}
-			if p == nil || p.Type != "Localhost" || p.LocalhostProfile == nil {
-				continue
-			}
-			out = append(out, localRef{source: d.Source, object: fmt.Sprintf("%s container %q", d.Object(false), c.Name),
-				path: where, profile: *p.LocalhostProfile, privileged: priv})
-		}
-	}
-	return out
+	return prefix, spec, true
 }
 
 // analyzeLocalhostProfiles resolves each reference against the seccomp

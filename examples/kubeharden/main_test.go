@@ -401,3 +401,54 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: secret-reader}
 	}
 	assert.True(t, subject, "a report for the subject: %s", out)
 }
+
+func TestImagePolicyFromConfigAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	pod := `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: ok
+    image: registry.example.com/team/app@sha256:4b0f4b2f0e4c8a6b7d9e2f1a3c5b7d9e1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e
+  - name: bad
+    image: registry.example.com.evil.io/team/app:1.0
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(pod), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM docker.io/library/alpine:3.20\nUSER 10001\n"), 0o644))
+	find := func(out string) map[string][]string {
+		var got struct {
+			Reports []struct {
+				Findings []struct {
+					Rule, Path string
+					Passed     bool
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got))
+		m := map[string][]string{}
+		for _, r := range got.Reports {
+			for _, f := range r.Findings {
+				if !f.Passed && strings.Contains(f.Rule, "UntrustedRegistry") || (!f.Passed && f.Rule == "image/ImageNotDigestPinned") {
+					m[f.Rule] = append(m[f.Rule], f.Path)
+				}
+			}
+		}
+		return m
+	}
+	// No policy: no registry findings.
+	_, out, _ := runCLI(t, "", "scan", "--format", "json", "--fail-on", "none", "--no-config", dir)
+	assert.Empty(t, find(out))
+	// Flags.
+	_, out, _ = runCLI(t, "", "scan", "--format", "json", "--fail-on", "none", "--no-config", "--allowed-registries", "registry.example.com/team", "--require-digest", dir)
+	got := find(out)
+	assert.Equal(t, []string{"spec.containers[1].image"}, got["image/UntrustedRegistry"], "prefix matching on / boundaries refuses the look-alike host")
+	assert.Equal(t, []string{"spec.containers[1].image"}, got["image/ImageNotDigestPinned"])
+	assert.NotEmpty(t, got["image/DockerfileUntrustedRegistry"], "the Dockerfile base is judged by the same policy")
+	// Config file.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("image:\n  allowedRegistries: [registry.example.com/team]\n"), 0o644))
+	_, out, _ = runCLI(t, "", "scan", "--format", "json", "--fail-on", "none", dir)
+	got = find(out)
+	assert.Equal(t, []string{"spec.containers[1].image"}, got["image/UntrustedRegistry"])
+	assert.Empty(t, got["image/ImageNotDigestPinned"])
+}

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/image"
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/manifest/rbac"
 	"github.com/kubeharden/kubeharden/report"
@@ -32,6 +33,8 @@ type scanFlags struct {
 	jobs       int
 	maxBytes   int64
 	baseDir    string
+	registries listFlag
+	digest     bool
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
@@ -48,6 +51,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "parallel workers")
 	fs.Int64Var(&f.maxBytes, "max-file-bytes", 32<<20, "largest input file read")
 	fs.StringVar(&f.baseDir, "base-dir", ".", "make SARIF file URIs relative to this directory (the repository root)")
+	fs.Var(&f.registries, "allowed-registries", "image policy: registries or repository prefixes images may come from (e.g. registry.example.com/team); adds to the config file's image.allowedRegistries")
+	fs.BoolVar(&f.digest, "require-digest", false, "image policy: every image must be pinned by digest")
 }
 
 // settings is the merged result of config file and flags.
@@ -59,6 +64,10 @@ type settings struct {
 	renderer report.Options
 	jobs     int
 	maxBytes int64
+	image    image.Policy
+	// imageActive is set when the image policy says more than the
+	// defaults manifest already applies (registries, digests).
+	imageActive bool
 }
 
 func (f *scanFlags) resolve(firstPath string, stdout io.Writer) (*settings, error) {
@@ -104,6 +113,10 @@ func (f *scanFlags) resolve(firstPath string, stdout io.Writer) (*settings, erro
 	} else if cfg.MinScore != nil {
 		s.policy.MinScore = cfg.MinScore
 	}
+	s.image = cfg.Image
+	s.image.AllowedRegistries = append(s.image.AllowedRegistries, f.registries...)
+	s.image.RequireDigest = s.image.RequireDigest || f.digest
+	s.imageActive = len(s.image.AllowedRegistries) > 0 || s.image.RequireDigest
 	s.filter = ruleFilter{enable: append(append([]string(nil), cfg.Rules.Enable...), f.enable...),
 		disable: append(append([]string(nil), cfg.Rules.Disable...), f.disable...)}
 	if len(cfg.Severity) > 0 {

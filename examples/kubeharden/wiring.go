@@ -66,7 +66,7 @@ func scanWhole(t inputType, source string, data []byte, s *settings) ([]kubehard
 	case typeAppArmor:
 		return apparmor.Scan(source, data, apparmor.Options{})
 	case typeDockerfile:
-		r, err := image.ScanDockerfile(source, data, image.DockerfileOptions{})
+		r, err := image.ScanDockerfile(source, data, image.DockerfileOptions{Policy: s.image})
 		if err != nil {
 			return nil, err
 		}
@@ -128,6 +128,10 @@ func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 				o.errs = append(o.errs, err)
 			}
 			if r != nil {
+				if s.imageActive && s.compat != "kubesec" {
+					r.Findings = append(r.Findings, imagePolicyFindings(d, s.image)...)
+					r.ComputeScore()
+				}
 				o.reports = append(o.reports, *r)
 			}
 		}
