@@ -40,6 +40,10 @@ func FuzzScan(f *testing.F) {
 					if mode == CompatKubesec {
 						require.NotEmpty(t, KubesecID(fd))
 					}
+					for _, op := range fd.Patch {
+						require.Contains(t, []string{"add", "remove", "replace"}, op.Op)
+						require.True(t, strings.HasPrefix(op.Path, "/"), op.Path)
+					}
 				}
 			}
 		}
