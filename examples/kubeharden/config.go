@@ -32,6 +32,9 @@ type Config struct {
 	// Dockerfile base: allowed registries and repository prefixes (matched
 	// on "/" boundaries), digests, latest, minimal bases.
 	Image image.Policy `json:"image,omitempty"`
+	// Trivy gates Trivy JSON reports found in the scan: maximum severity,
+	// unfixed vulnerabilities, allow-listed CVEs with expiry dates.
+	Trivy image.TrivyPolicy `json:"trivy,omitempty"`
 	// Severity overrides rule severities by rule ID.
 	Severity map[string]string `json:"severity,omitempty"`
 }

@@ -452,3 +452,21 @@ spec:
 	assert.Equal(t, []string{"spec.containers[1].image"}, got["image/UntrustedRegistry"])
 	assert.Empty(t, got["image/ImageNotDigestPinned"])
 }
+
+func TestTrivyReportGated(t *testing.T) {
+	dir := t.TempDir()
+	rep := `{"SchemaVersion": 2, "ArtifactName": "registry.example.com/app:1.0", "ArtifactType": "container_image",
+ "Metadata": {"RepoDigests": ["registry.example.com/app@sha256:4b0f4b2f0e4c8a6b7d9e2f1a3c5b7d9e1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e"]},
+ "Results": [{"Target": "app", "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": [
+  {"VulnerabilityID": "CVE-2024-0001", "PkgName": "openssl", "InstalledVersion": "3.0.1", "FixedVersion": "3.0.2", "Status": "fixed", "Severity": "CRITICAL"},
+  {"VulnerabilityID": "CVE-2024-0002", "PkgName": "zlib", "InstalledVersion": "1.2", "Status": "affected", "Severity": "HIGH"}]}]}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "trivy.json"), []byte(rep), 0o644))
+	code, out, stderr := runCLI(t, "", "scan", "--format", "json", "--no-config", filepath.Join(dir, "trivy.json"))
+	assert.Equal(t, exitPolicy, code, stderr)
+	assert.Contains(t, out, "CVE-2024-0001")
+	// Allow-list the fixed one and ignore unfixed ones: the gate passes.
+	cfg := "trivy:\n  ignoreUnfixed: true\n  allow:\n  - id: CVE-2024-0001\n    expires: 2099-01-01\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ConfigFileName), []byte(cfg), 0o644))
+	code, _, stderr = runCLI(t, "", "scan", "--format", "json", filepath.Join(dir, "trivy.json"))
+	assert.Equal(t, exitClean, code, stderr)
+}

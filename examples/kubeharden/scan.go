@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/image"
@@ -65,6 +66,8 @@ type settings struct {
 	jobs     int
 	maxBytes int64
 	image    image.Policy
+	trivy    image.TrivyPolicy
+	now      time.Time // for allow-list expiry dates; taken once per run
 	// imageActive is set when the image policy says more than the
 	// defaults manifest already applies (registries, digests).
 	imageActive bool
@@ -114,6 +117,7 @@ func (f *scanFlags) resolve(firstPath string, stdout io.Writer) (*settings, erro
 		s.policy.MinScore = cfg.MinScore
 	}
 	s.image = cfg.Image
+	s.trivy, s.now = cfg.Trivy, time.Now()
 	s.image.AllowedRegistries = append(s.image.AllowedRegistries, f.registries...)
 	s.image.RequireDigest = s.image.RequireDigest || f.digest
 	s.imageActive = len(s.image.AllowedRegistries) > 0 || s.image.RequireDigest

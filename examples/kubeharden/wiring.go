@@ -27,6 +27,7 @@ const (
 	typeSeccomp
 	typeAppArmor
 	typeDockerfile
+	typeTrivy
 )
 
 // detectType decides an input's type from its name and content.
@@ -37,6 +38,8 @@ func detectType(source string, data []byte) inputType {
 		return typeDockerfile
 	case ext == ".yaml" || ext == ".yml":
 		return typeKubernetes
+	case looksLikeTrivy(data):
+		return typeTrivy
 	case seccomp.Detect(source, data):
 		return typeSeccomp
 	case ext == ".json":
@@ -48,6 +51,13 @@ func detectType(source string, data []byte) inputType {
 		return typeKubernetes
 	}
 	return typeUnknown
+}
+
+// looksLikeTrivy recognises a Trivy JSON report by its top-level keys.
+func looksLikeTrivy(data []byte) bool {
+	head := string(data[:min(len(data), 4096)])
+	t := strings.TrimSpace(head)
+	return strings.HasPrefix(t, "{") && strings.Contains(head, `"SchemaVersion"`) && strings.Contains(head, `"ArtifactName"`)
 }
 
 // looksLikeKubernetes accepts YAML or JSON with a kind or apiVersion key,
@@ -65,6 +75,12 @@ func scanWhole(t inputType, source string, data []byte, s *settings) ([]kubehard
 		return seccomp.Scan(source, data, seccomp.Options{})
 	case typeAppArmor:
 		return apparmor.Scan(source, data, apparmor.Options{})
+	case typeTrivy:
+		r, err := image.GateTrivy(source, data, s.trivy, s.now)
+		if err != nil {
+			return nil, err
+		}
+		return []kubeharden.Report{r}, nil
 	case typeDockerfile:
 		r, err := image.ScanDockerfile(source, data, image.DockerfileOptions{Policy: s.image})
 		if err != nil {
