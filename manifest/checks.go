@@ -709,16 +709,29 @@ func checkHostPort(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	}
 }
 
-var safeSysctls = []string{"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
-	"net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports",
-	"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
-	"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_slow_start_after_idle", "net.ipv4.tcp_notsent_lowat"}
+// safeSysctls are the Pod Security baseline's safe sysctls with the policy
+// minor version that allows them (pod-security.md, check sysctls).
+var safeSysctls = map[string]int{"kernel.shm_rmid_forced": 0, "net.ipv4.ip_local_port_range": 0, "net.ipv4.tcp_syncookies": 0,
+	"net.ipv4.ping_group_range": 0, "net.ipv4.ip_unprivileged_port_start": 0, "net.ipv4.ip_local_reserved_ports": 27,
+	"net.ipv4.tcp_keepalive_time": 29, "net.ipv4.tcp_fin_timeout": 29, "net.ipv4.tcp_keepalive_intvl": 29, "net.ipv4.tcp_keepalive_probes": 29,
+	"net.ipv4.tcp_rmem": 32, "net.ipv4.tcp_wmem": 32, "net.ipv4.tcp_slow_start_after_idle": 37, "net.ipv4.tcp_notsent_lowat": 37}
 
+// checkSysctls reports sysctls outside the safe set of the chosen policy
+// version (Options.PSSVersion; the newest by default). Names are compared
+// after turning the "/" separator into ".", as the kubelet does.
 func checkSysctls(s *scanner, r *kubeharden.Rule, p *podCtx) {
+	minor := 1 << 30
+	if s.opts != nil {
+		minor = s.opts.pssMinor
+	}
 	for j, sc := range p.psc.Sysctls {
-		if !slices.Contains(safeSysctls, strings.ReplaceAll(sc.Name, "/", ".")) {
+		if since, ok := safeSysctls[strings.ReplaceAll(sc.Name, "/", ".")]; !ok || since > minor {
 			fp := p.path + ".securityContext.sysctls[" + strconv.Itoa(j) + "]"
-			s.fail(r, fmt.Sprintf("the pod sets the unsafe sysctl %s", sc.Name), fp, "remove the sysctl "+sc.Name+" from "+p.path+".securityContext.sysctls")
+			msg := fmt.Sprintf("the pod sets the unsafe sysctl %s", sc.Name)
+			if ok {
+				msg += fmt.Sprintf(" (safe only from Kubernetes v1.%d)", since)
+			}
+			s.fail(r, msg, fp, "remove the sysctl "+sc.Name+" from "+p.path+".securityContext.sysctls")
 		}
 	}
 }

@@ -18,6 +18,7 @@ func binding(role, subject string) string {
 }
 
 var hardeningCases = []ruleCase{
+	{"sysctl safe only from v1.37", "manifest/UnsafeSysctl", pod(`"securityContext":{"sysctls":[{"name":"net.ipv4.tcp_notsent_lowat","value":"1"}]},` + ctrs(`{}`)), 0, false, nil},
 	{"writable hostPath", "manifest/WritableHostPath",
 		pod(`"volumes":[{"name":"h","hostPath":{"path":"/data"}},{"name":"e","emptyDir":{}}],"containers":[{"name":"c","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"},{"name":"e","mountPath":"/e"}]},{"name":"d","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"}]}]`),
 		2, false, []string{"spec.containers[0].volumeMounts[0].readOnly", "spec.containers[1].volumeMounts[0].readOnly"}},

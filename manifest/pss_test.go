@@ -196,3 +196,15 @@ func TestPSSVersionSelection(t *testing.T) {
 	assert.Len(t, pssTable().restricted[37], 15)
 	assert.Len(t, pssTable().baseline[37], 12)
 }
+
+func TestUnsafeSysctlVersion(t *testing.T) {
+	doc := pod(`"securityContext":{"sysctls":[{"name":"net.ipv4.tcp_notsent_lowat","value":"1"},{"name":"net/ipv4/tcp_rmem","value":"1"}]},` + ctrs(`{}`))
+	count := func(version string) int {
+		reports, errs := Scan("p.yaml", []byte(doc), Options{PSSVersion: version})
+		require.Empty(t, errs)
+		return len(byRule(&reports[0], "manifest/UnsafeSysctl", false))
+	}
+	assert.Equal(t, 0, count(""))
+	assert.Equal(t, 1, count("v1.36"))
+	assert.Equal(t, 2, count("v1.31"))
+}
