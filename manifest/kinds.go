@@ -152,8 +152,11 @@ func podSpecPath(kind string) string {
 }
 
 // Kinds lists the kinds the default mode analyses (custom resources:
-// argoproj.io Rollout and apps.openshift.io DeploymentConfig).
+// argoproj.io Rollout, apps.openshift.io DeploymentConfig and
+// security.istio.io PeerAuthentication; Ingress only as
+// networking.k8s.io/v1 and RuntimeClass only as node.k8s.io/v1).
 func Kinds() []string {
 	return []string{"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
-		"ReplicationController", "PodTemplate", "RoleBinding", "ClusterRoleBinding", "Rollout", "DeploymentConfig"}
+		"ReplicationController", "PodTemplate", "RoleBinding", "ClusterRoleBinding", "Rollout", "DeploymentConfig",
+		"ServiceAccount", "Secret", "Service", "Ingress", "RuntimeClass", "PeerAuthentication"}
 }

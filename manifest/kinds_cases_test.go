@@ -151,3 +151,19 @@ func TestIgnoreAnnotation(t *testing.T) {
 	assert.Equal(t, "metallb", byRule(r, "manifest/ServiceExternalIPs", false)[0].SuppressReason)
 	assert.Empty(t, r.Failed())
 }
+
+// TestKindsDispatch: every kind Kinds lists is analysed (a report, or an
+// error for an incomplete object), and nothing else is.
+func TestKindsDispatch(t *testing.T) {
+	for _, k := range Kinds() {
+		_, inTable := kindTable[k]
+		_, inChecks := kindChecks[k]
+		assert.True(t, inTable || inChecks, k)
+	}
+	for k := range kindChecks {
+		assert.Contains(t, Kinds(), k)
+	}
+	for k := range kindTable {
+		assert.Contains(t, Kinds(), k)
+	}
+}
