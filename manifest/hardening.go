@@ -75,7 +75,7 @@ func checkWritableHostPath(s *scanner, r *kubeharden.Rule, p *podCtx) {
 
 func checkSandboxedRuntime(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	fp := p.path + ".runtimeClassName"
-	if rc := p.spec.RuntimeClassName; rc != nil && sandboxHandler(*rc) {
+	if rc := p.spec.RuntimeClassName; rc != nil && (sandboxHandler(*rc) || (s.opts != nil && slices.Contains(s.opts.sandboxes, *rc))) {
 		s.pass(r, "the pod runs in the sandboxed runtime class "+strconv.Quote(*rc), fp)
 		return
 	}

@@ -167,3 +167,11 @@ func TestKindsDispatch(t *testing.T) {
 		assert.Contains(t, Kinds(), k)
 	}
 }
+
+func TestSandboxRuntimeClassesOption(t *testing.T) {
+	doc := pod(`"runtimeClassName":"secure",` + ctrs(`{}`))
+	reports, _ := Scan("p.yaml", []byte(doc), Options{})
+	assert.Len(t, byRule(&reports[0], "manifest/SandboxedRuntime", false), 1)
+	reports, _ = Scan("p.yaml", []byte(doc), Options{SandboxRuntimeClasses: []string{"secure"}})
+	assert.Len(t, byRule(&reports[0], "manifest/SandboxedRuntime", true), 1)
+}

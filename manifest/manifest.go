@@ -73,6 +73,10 @@ type Options struct {
 	// MeshRootNamespace is Istio's root namespace, where a selector-less
 	// PeerAuthentication applies to the whole mesh ("" = istio-system).
 	MeshRootNamespace string
+	// SandboxRuntimeClasses are RuntimeClass names that manifest/
+	// SandboxedRuntime accepts as sandboxed, besides the names it
+	// recognises (runsc, anything containing gvisor, kata*).
+	SandboxRuntimeClasses []string
 }
 
 // scanOpts are Options resolved once per scan.
@@ -82,6 +86,7 @@ type scanOpts struct {
 	pssEnforce   int
 	pssLevelName string
 	meshRoot     string
+	sandboxes    []string
 }
 
 func resolve(opts Options) (scanOpts, error) {
@@ -97,7 +102,8 @@ func resolve(opts Options) (scanOpts, error) {
 	if root == "" {
 		root = defaultMeshRootNS
 	}
-	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel, meshRoot: root}, nil
+	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel, meshRoot: root,
+		sandboxes: opts.SandboxRuntimeClasses}, nil
 }
 
 // SuppressAnnotation is the object annotation that suppresses rules for
