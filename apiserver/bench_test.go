@@ -1,7 +1,6 @@
 package apiserver
 
 import (
-	"io"
 	"os"
 	"testing"
 	"testing/fstest"
@@ -70,18 +69,5 @@ func BenchmarkParseArgs(b *testing.B) {
 	for b.Loop() {
 		f := ParseArgs(APIServer, argv)
 		_ = EffectiveAdmission(f)
-	}
-}
-
-func BenchmarkWriteKubeBenchJSON(b *testing.B) {
-	reps, err := AssessControlPlane(loadLayout(b, "insecure"), NodeOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteKubeBenchJSON(io.Discard, reps); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

@@ -95,5 +95,6 @@
 // manual ones info, so that they read as kube-bench's WARN. Rules outside
 // the benchmark (plaintext secrets, fail-open image policy, invalid
 // configuration files, version hygiene) carry kubesec-scale points.
-// WriteKubeBenchJSON renders the CIS findings in kube-bench's JSON layout.
+// report.WriteKubeBench (report.FormatKubeBench) renders the CIS findings
+// in kube-bench's JSON layout.
 package apiserver

@@ -1,8 +1,6 @@
 package apiserver
 
 import (
-	"bytes"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"strings"
@@ -203,72 +201,6 @@ func TestFileChecks(t *testing.T) {
 	require.NoError(t, err)
 	ok, _ := check(strict, "APIServerManifestPermissions")
 	assert.True(t, ok)
-}
-
-func TestWriteKubeBenchJSON(t *testing.T) {
-	reps := assessLayout(t, "insecure", NodeOptions{})
-	var buf bytes.Buffer
-	require.NoError(t, WriteKubeBenchJSON(&buf, reps))
-	var out struct {
-		Controls []map[string]json.RawMessage `json:"Controls"`
-		Totals   map[string]int               `json:"Totals"`
-	}
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
-	// Key sets as kube-bench emits them (cis.md 10.2).
-	var ids []string
-	for _, c := range out.Controls {
-		for _, k := range []string{"id", "version", "text", "node_type", "tests", "total_pass", "total_fail", "total_warn", "total_info"} {
-			assert.Contains(t, c, k)
-		}
-		var id string
-		require.NoError(t, json.Unmarshal(c["id"], &id))
-		ids = append(ids, id)
-	}
-	assert.Equal(t, []string{"1", "2", "3", "5"}, ids)
-	for _, k := range []string{"total_pass", "total_fail", "total_warn", "total_info"} {
-		assert.Contains(t, out.Totals, k)
-	}
-	var groups []struct {
-		Section string                       `json:"section"`
-		Results []map[string]json.RawMessage `json:"results"`
-	}
-	require.NoError(t, json.Unmarshal(out.Controls[0]["tests"], &groups))
-	require.NotEmpty(t, groups)
-	assert.Equal(t, "1.1", groups[0].Section)
-	status := map[string]string{}
-	for _, g := range groups {
-		for _, r := range g.Results {
-			for _, k := range []string{"test_number", "test_desc", "audit", "AuditEnv", "AuditConfig", "type", "remediation", "test_info", "status", "actual_value", "scored", "IsMultiple", "expected_result"} {
-				assert.Contains(t, r, k)
-			}
-			var num, st string
-			require.NoError(t, json.Unmarshal(r["test_number"], &num))
-			require.NoError(t, json.Unmarshal(r["status"], &st))
-			status[num] = st
-		}
-	}
-	assert.Equal(t, "FAIL", status["1.2.6"], "scored check not met")
-	assert.Equal(t, "WARN", status["1.2.11"], "unscored check not met")
-	assert.Equal(t, "WARN", status["1.2.20"], "manual check")
-	assert.Equal(t, "PASS", status["1.2.1"], "anonymous auth reset by AlwaysAllow")
-	assert.Equal(t, "FAIL", status["1.3.7"], "bind address default 0.0.0.0 (kube-bench passes it)")
-	sum := out.Totals["total_pass"] + out.Totals["total_fail"] + out.Totals["total_warn"] + out.Totals["total_info"]
-	assert.Greater(t, sum, 40)
-
-	// Suppressed findings are INFO; non-CIS findings are left out.
-	r := kubeharden.Report{Findings: []kubeharden.Finding{
-		func() kubeharden.Finding {
-			f := cisRule("APIServerProfiling").Fail("x", "--profiling")
-			f.Suppressed = true
-			return f
-		}(),
-		RuleVersionSkew.Fail("y", "kubelet"),
-	}}
-	buf.Reset()
-	require.NoError(t, WriteKubeBenchJSON(&buf, []kubeharden.Report{r}))
-	assert.Contains(t, buf.String(), `"status":"INFO"`)
-	assert.NotContains(t, buf.String(), "kubelet")
-	assert.Contains(t, buf.String(), `"Totals":{"total_pass":0,"total_fail":0,"total_warn":0,"total_info":1}`)
 }
 
 // TestFindingsArePositioned: every finding of a manifest-based report

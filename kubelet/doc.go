@@ -47,6 +47,7 @@
 //
 // Entry points: Scan (a KubeletConfiguration file alone), Detect,
 // AssessNode (a copied node root: systemd units, config files, and with
-// NodeOptions.Files the CIS 4.1 mode and ownership checks), Rules, and
-// WriteKubeBenchJSON (kube-bench's --json layout for CIS findings).
+// NodeOptions.Files the CIS 4.1 mode and ownership checks) and Rules.
+// report.WriteKubeBench (report.FormatKubeBench) renders the CIS findings
+// in kube-bench's --json layout.
 package kubelet

@@ -3,7 +3,6 @@ package kubelet_test
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/kubeharden/kubeharden/kubelet"
 )
@@ -79,20 +78,4 @@ func ExampleResolve() {
 	v := e.Get("readOnlyPort")
 	fmt.Println(e.Mode, v.V, v.Origin)
 	// Output: flags-only 0 flag --read_only_port 0 on the command line; last of 2 occurrences of --read-only-port wins
-}
-
-// WriteKubeBenchJSON renders findings in kube-bench's --json layout.
-func ExampleWriteKubeBenchJSON() {
-	reports, _ := kubelet.Scan("config.yaml", []byte("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"), kubelet.Options{})
-	var b strings.Builder
-	if err := kubelet.WriteKubeBenchJSON(&b, reports); err != nil {
-		fmt.Println(err)
-		return
-	}
-	out := b.String()
-	fmt.Println(strings.Contains(out, `"test_number":"4.2.1","test_desc":"Ensure that the --anonymous-auth argument is set to false (Automated)"`))
-	fmt.Println(out[strings.Index(out, `"Totals"`):])
-	// Output:
-	// true
-	// "Totals":{"total_pass":8,"total_fail":2,"total_warn":4,"total_info":0}}
 }

@@ -1,8 +1,6 @@
 package kubelet
 
 import (
-	"bytes"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"testing"
@@ -197,70 +195,6 @@ func TestScanAndDetect(t *testing.T) {
 		require.ErrorAs(t, err, &ie, name)
 		assert.Equal(t, "bad.yaml", ie.Source, name)
 	}
-}
-
-func TestWriteKubeBenchJSON(t *testing.T) {
-	r, err := AssessNode(os.DirFS("testdata/nodes/insecure"), NodeOptions{Files: map[string]FileInfo{}})
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	require.NoError(t, WriteKubeBenchJSON(&buf, []kubeharden.Report{r}))
-	var out struct {
-		Controls []struct {
-			ID       string `json:"id"`
-			Version  string `json:"version"`
-			Text     string `json:"text"`
-			NodeType string `json:"node_type"`
-			Tests    []struct {
-				Section string `json:"section"`
-				Desc    string `json:"desc"`
-				Pass    int    `json:"pass"`
-				Fail    int    `json:"fail"`
-				Warn    int    `json:"warn"`
-				Results []map[string]any
-			} `json:"tests"`
-			TotalFail int `json:"total_fail"`
-		}
-		Totals map[string]int
-	}
-	require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
-	require.Len(t, out.Controls, 1)
-	c := out.Controls[0]
-	assert.Equal(t, "4", c.ID)
-	assert.Equal(t, "cis-1.12", c.Version)
-	assert.Equal(t, "node", c.NodeType)
-	require.Len(t, c.Tests, 2)
-	assert.Equal(t, "4.1", c.Tests[0].Section)
-	assert.Equal(t, "Kubelet", c.Tests[1].Desc)
-	status := map[string]string{}
-	for _, g := range c.Tests {
-		for _, res := range g.Results {
-			status[res["test_number"].(string)] = res["status"].(string)
-			for _, k := range []string{"test_desc", "audit", "AuditEnv", "AuditConfig", "type", "remediation", "test_info", "actual_value", "scored", "IsMultiple", "expected_result"} {
-				assert.Contains(t, res, k)
-			}
-		}
-	}
-	assert.Equal(t, "FAIL", status["4.2.1"], "scored")
-	assert.Equal(t, "WARN", status["4.2.4"], "unscored")
-	assert.Equal(t, "PASS", status["4.2.6"])
-	assert.Equal(t, "PASS", status["4.1.3"], "no proxy kubeconfig: not applicable")
-	assert.Equal(t, "FAIL", status["4.1.9"], "no metadata given: cannot evaluate")
-	assert.Equal(t, 24, len(status))
-	assert.Equal(t, c.TotalFail, out.Totals["total_fail"])
-	assert.Equal(t, []string{"4.1.1", "4.1.2", "4.1.3"}, keysInOrder(c.Tests[0].Results)[:3])
-	assert.Equal(t, "4.2.10", keysInOrder(c.Tests[1].Results)[9], "numeric order")
-
-	buf.Reset()
-	require.NoError(t, WriteKubeBenchJSON(&buf, nil))
-	assert.JSONEq(t, `{"Controls":[],"Totals":{"total_pass":0,"total_fail":0,"total_warn":0,"total_info":0}}`, buf.String())
-}
-
-func keysInOrder(rs []map[string]any) []string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, r["test_number"].(string))
-	}
-	return out
 }
 
 var _ fs.FS = fstest.MapFS{}

@@ -20,11 +20,14 @@ const (
 	FormatSARIF   Format = "sarif"
 	FormatJUnit   Format = "junit"
 	FormatPatch   Format = "patch"
+	// FormatKubeBench is kube-bench's --json layout for the CIS findings
+	// (WriteKubeBench).
+	FormatKubeBench Format = "kube-bench"
 )
 
 // Formats lists every supported format, for help texts.
 func Formats() []Format {
-	return []Format{FormatText, FormatJSON, FormatKubesec, FormatSARIF, FormatJUnit, FormatPatch}
+	return []Format{FormatText, FormatJSON, FormatKubesec, FormatSARIF, FormatJUnit, FormatPatch, FormatKubeBench}
 }
 
 // ParseFormat validates a format name.
@@ -34,7 +37,11 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown format %q (want one of text, json, kubesec, sarif, junit, patch)", s)
+	names := make([]string, 0, len(Formats()))
+	for _, f := range Formats() {
+		names = append(names, string(f))
+	}
+	return "", fmt.Errorf("unknown format %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // Tool identifies the program in JSON and SARIF output.
@@ -80,6 +87,8 @@ func Write(w io.Writer, f Format, res Result, opts Options) error {
 		return WriteJUnit(w, res, opts)
 	case FormatPatch:
 		return WritePatch(w, res, opts)
+	case FormatKubeBench:
+		return WriteKubeBench(w, res, opts)
 	}
 	return fmt.Errorf("unknown format %q", f)
 }

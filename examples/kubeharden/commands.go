@@ -88,7 +88,7 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	}
 	if *kubeBench {
 		s.filter.apply(res.Reports)
-		if err := apiserver.WriteKubeBenchJSON(stdout, res.Reports); err != nil {
+		if err := report.WriteKubeBench(stdout, res, s.renderer); err != nil {
 			return exitUsage, err
 		}
 		return policyCode(res, s), nil
