@@ -41,6 +41,7 @@ func FuzzBlockIndex(f *testing.F) {
 	f.Add([]byte("a:\n- b: 1\n  c: [1, 2]\n- d\ne: |\n  x\n"))
 	f.Add([]byte("spec:\n  containers:\n    - name: a\n      securityContext:\n        privileged: true\n"))
 	f.Add([]byte("'a': 1\n\"b\": {c: 1}\nd: x\n  y\n"))
+	f.Add([]byte("a: yes\nb: 0x1F\nc: 1e6\nd: 2001-12-14\ne: !!binary aGVsbG8=\nf: .nan\ng: \"\\u00e9<&>\"\nh: [1, 2.5, ~]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 4096 {
 			return
@@ -50,6 +51,9 @@ func FuzzBlockIndex(f *testing.F) {
 			return
 		}
 		checkDuplicateClaim(t, bi, data)
+		if bi.duplicateFree(data) {
+			checkFastConversion(t, "fuzz", data)
+		}
 		p := newPositioner(data, 1)
 		root, err := p.parse()
 		if err != nil || root == nil {
