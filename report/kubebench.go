@@ -153,15 +153,16 @@ func cisID(f *kubeharden.Finding) string {
 	return ""
 }
 
-// validCISID accepts "2.1", "4.2.10": dot-separated decimal numbers of at
-// least two components, each short enough to compare as an int.
+// validCISID accepts "2.1", "4.2.10": dot-separated decimal numbers
+// without leading zeros, of at least two components, each short enough to
+// compare as an int.
 func validCISID(id string) bool {
 	parts := strings.Split(id, ".")
 	if len(parts) < 2 || len(parts) > 6 {
 		return false
 	}
 	for _, p := range parts {
-		if p == "" || len(p) > 4 {
+		if p == "" || len(p) > 4 || (p[0] == '0' && len(p) > 1) {
 			return false
 		}
 		for i := 0; i < len(p); i++ {

@@ -97,6 +97,8 @@ func TestCISID(t *testing.T) {
 		{[]string{"CIS 1..2"}, ""},
 		{[]string{"CIS 1.2.x"}, ""},
 		{[]string{"CIS 99999.1"}, ""},
+		{[]string{"CIS 04.2.1"}, ""},
+		{[]string{"CIS 5.0.1"}, "5.0.1"},
 		{[]string{"CIS ", "cis 1.2.1"}, ""},
 		{nil, ""},
 	} {

@@ -607,3 +607,29 @@ func BenchmarkWriteKubeBench(b *testing.B) {
 		}
 	}
 }
+
+// FuzzWriteKubeBench: findings with arbitrary refs and messages (one per
+// line: "ref<TAB>message<TAB>flags", flags holding p for passed and s for
+// suppressed) always render valid JSON whose counters add up.
+func FuzzWriteKubeBench(f *testing.F) {
+	f.Add([]byte("CIS 4.2.1\tanonymous on\t\nCIS 4.2.1\toff\tp\nCIS 1.2.20\ttimeout\ts\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r kubeharden.Report
+		for i, line := range strings.Split(string(data), "\n") {
+			if i > 200 {
+				break
+			}
+			parts := strings.SplitN(line, "\t", 3)
+			for len(parts) < 3 {
+				parts = append(parts, "")
+			}
+			r.Findings = append(r.Findings, kubeharden.Finding{RuleID: "x/Y", Refs: []string{parts[0]}, Message: parts[1],
+				Passed: strings.Contains(parts[2], "p"), Suppressed: strings.Contains(parts[2], "s"), Severity: kubeharden.Severity(len(parts[2]) % 5)})
+		}
+		var buf bytes.Buffer
+		require.NoError(t, report.WriteKubeBench(&buf, report.Result{Reports: []kubeharden.Report{r}}, report.Options{}))
+		var out kbOut
+		require.NoError(t, json.Unmarshal(buf.Bytes(), &out))
+		assertCounters(t, out)
+	})
+}
