@@ -18,7 +18,7 @@ var (
 		"A container mounts a hostPath volume without readOnly: true, so it can modify files on the node (plant binaries, alter configuration, fill the disk).",
 		"set readOnly: true on the volumeMount, or replace the hostPath volume")
 	ruleSandboxedRuntime = rule("SandboxedRuntime", "Runs in a sandboxed runtime", hardening, info, 1, helpRuntimeClass,
-		"spec.runtimeClassName names a sandboxed runtime (gVisor runsc, Kata Containers), which puts a user-space or VM kernel between the pod and the node's kernel. Without the RuntimeClass in the input the name is matched: runsc, gvisor (anywhere in the name) or a kata prefix.",
+		"spec.runtimeClassName names a sandboxed runtime (gVisor runsc, Kata Containers), which puts a user-space or VM kernel between the pod and the node's kernel. Credit only: pods on the default runtime get no finding. The RuntimeClass itself is usually not in the input, so the name is matched: runsc, gvisor (anywhere in the name), a kata prefix, or Options.SandboxRuntimeClasses.",
 		"run untrusted workloads with spec.runtimeClassName set to a gVisor or Kata RuntimeClass")
 	ruleLocalhostProfile = rule("LocalhostProfile", "Localhost seccomp/AppArmor profile named", check, info, 0, helpSeccomp,
 		"A Localhost seccomp or AppArmor profile must name the profile (localhostProfile, or localhost/<name> in the legacy annotations). Passed findings name each container's profile so that the profile itself can be analysed.",
@@ -73,17 +73,14 @@ func checkWritableHostPath(s *scanner, r *kubeharden.Rule, p *podCtx) {
 	}
 }
 
+// checkSandboxedRuntime gives credit for a sandboxed runtime. A pod on the
+// default runtime gets no finding: sandboxing is advice for untrusted
+// workloads, not a requirement for every workload.
 func checkSandboxedRuntime(s *scanner, r *kubeharden.Rule, p *podCtx) {
-	fp := p.path + ".runtimeClassName"
-	if rc := p.spec.RuntimeClassName; rc != nil && (sandboxHandler(*rc) || (s.opts != nil && slices.Contains(s.opts.sandboxes, *rc))) {
-		s.pass(r, "the pod runs in the sandboxed runtime class "+strconv.Quote(*rc), fp)
-		return
+	rc := p.spec.RuntimeClassName
+	if rc != nil && (sandboxHandler(*rc) || (s.opts != nil && slices.Contains(s.opts.sandboxes, *rc))) {
+		s.pass(r, "the pod runs in the sandboxed runtime class "+strconv.Quote(*rc), p.path+".runtimeClassName")
 	}
-	msg := "the pod runs in the node's default runtime (no sandboxed runtimeClassName)"
-	if rc := p.spec.RuntimeClassName; rc != nil {
-		msg = "the runtime class " + strconv.Quote(*rc) + " is not recognised as a sandbox (gVisor runsc, Kata)"
-	}
-	s.fail(r, msg, fp, "set "+fp+" to a gVisor or Kata RuntimeClass for untrusted workloads")
 }
 
 // isDashboard recognises the Kubernetes Dashboard by image, the label

@@ -26,8 +26,8 @@ var hardeningCases = []ruleCase{
 		pod(`"volumes":[{"name":"h","hostPath":{"path":"/data"}}],"containers":[{"name":"c","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h","readOnly":true}]}]`), 0, false, nil},
 	{"gVisor", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"gvisor",` + ctrs(`{}`)), 0, true, nil},
 	{"kata", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"kata-qemu",` + ctrs(`{}`)), 0, true, nil},
-	{"runc", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"runc",` + ctrs(`{}`)), 1, false, []string{"spec.runtimeClassName"}},
-	{"no runtime class", "manifest/SandboxedRuntime", pod(ctrs(`{}`)), 1, false, nil},
+	{"runc", "manifest/SandboxedRuntime", pod(`"runtimeClassName":"runc",` + ctrs(`{}`)), 0, false, nil},
+	{"no runtime class", "manifest/SandboxedRuntime", pod(ctrs(`{}`)), 0, false, nil},
 	{"Localhost seccomp named", "manifest/LocalhostProfile", pod(ctrs(`{"seccompProfile":{"type":"Localhost","localhostProfile":"profiles/audit.json"}}`)), 0, true, nil},
 	{"Localhost seccomp unnamed", "manifest/LocalhostProfile", pod(ctrs(`{"seccompProfile":{"type":"Localhost"}}`)), 1, false, []string{"spec.containers[0].securityContext.seccompProfile"}},
 	{"dashboard", "manifest/DashboardDeployed", dash(`"--auto-generate-certificates"`), 1, false, []string{"spec.template.spec"}},
@@ -171,7 +171,7 @@ func TestKindsDispatch(t *testing.T) {
 func TestSandboxRuntimeClassesOption(t *testing.T) {
 	doc := pod(`"runtimeClassName":"secure",` + ctrs(`{}`))
 	reports, _ := Scan("p.yaml", []byte(doc), Options{})
-	assert.Len(t, byRule(&reports[0], "manifest/SandboxedRuntime", false), 1)
+	assert.Empty(t, byRule(&reports[0], "manifest/SandboxedRuntime", true))
 	reports, _ = Scan("p.yaml", []byte(doc), Options{SandboxRuntimeClasses: []string{"secure"}})
 	assert.Len(t, byRule(&reports[0], "manifest/SandboxedRuntime", true), 1)
 }

@@ -156,13 +156,15 @@ func ScanDocument(d *decode.Document, opts Options) (*kubeharden.Report, *kubeha
 }
 
 func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) (*kubeharden.Report, *kubeharden.InputError) {
+	if opts.Compat == CompatKubesec {
+		// kubesec names such documents ("ConfigMap/1.2") and reports
+		// them like any other.
+		return scanKubesec(d)
+	}
 	if d.MetaErr != nil {
 		// apiVersion, kind or metadata of the wrong type: the API server
-		// (and kubesec's decoder) reject the object.
+		// rejects the object.
 		return nil, d.MetaErr
-	}
-	if opts.Compat == CompatKubesec {
-		return scanKubesec(d)
 	}
 	if d.Meta.Kind == "" {
 		return nil, d.Error(fmt.Errorf("%w: every Kubernetes object needs apiVersion and kind", ErrMissingKind), "")
