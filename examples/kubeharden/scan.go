@@ -299,6 +299,15 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 		}
 	})
 
+	// Seccomp profiles in the scan: containers that use one as their
+	// Localhost profile get it analysed (only then are pods looked into).
+	profiles := map[string][]byte{}
+	for i := range files {
+		if files[i].data != nil && len(files[i].frames) == 0 && detectType(inputs[i].source, files[i].data) == typeSeccomp {
+			profiles[inputs[i].source] = files[i].data
+		}
+	}
+
 	// Second pass: every Kubernetes document.
 	type unit struct{ file, frame int }
 	var units []unit
@@ -310,16 +319,9 @@ func scanPaths(ctx context.Context, paths []string, stdin io.Reader, s *settings
 	parallel(ctx, s.jobs, len(units), func(k int) {
 		u := units[k]
 		fr := files[u.file].frames[u.frame]
-		emit(scanFrame(u.file, fr, s, inputs[u.file].explicit))
+		emit(scanFrame(u.file, fr, s, inputs[u.file].explicit, len(profiles) > 0))
 	})
 
-	// Containers whose Localhost seccomp profile was scanned too.
-	profiles := map[string][]byte{}
-	for i := range files {
-		if files[i].data != nil && len(files[i].frames) == 0 && detectType(inputs[i].source, files[i].data) == typeSeccomp {
-			profiles[inputs[i].source] = files[i].data
-		}
-	}
 	if len(profiles) > 0 {
 		var refs []localRef
 		for _, o := range outs {

@@ -101,7 +101,7 @@ func (s *settings) manifestOptions() manifest.Options {
 
 // scanFrame decodes one framed document and hands each object to the
 // analyzer of its kind.
-func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
+func scanFrame(file int, fr decode.Frame, s *settings, explicit, linkSeccomp bool) outcome {
 	o := outcome{file: file, doc: fr.Index}
 	docs, errs := fr.Decode()
 	o.errs = append(o.errs, errs...)
@@ -132,7 +132,9 @@ func scanFrame(file int, fr decode.Frame, s *settings, explicit bool) outcome {
 			o.netpol = true
 		}
 		if s.compat != "kubesec" {
-			o.localhost = append(o.localhost, localhostSeccompRefs(d)...)
+			if linkSeccomp {
+				o.localhost = append(o.localhost, localhostSeccompRefs(d)...)
+			}
 			if strings.HasPrefix(d.Meta.APIVersion, "rbac.authorization.k8s.io/") {
 				o.rbac = append(o.rbac, d)
 			}
