@@ -30,7 +30,7 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	var f scanFlags
 	f.register(fs)
 	root := fs.String("root", "", "the copied node filesystem (a directory holding etc/, var/, usr/ ...)")
-	kubeBench := fs.Bool("kube-bench-json", false, "print kube-bench's JSON schema instead of --format")
+	kubeBench := fs.Bool("kube-bench-json", false, "same as --format kube-bench (kube-bench's --json schema)")
 	statList := fs.String("stat", "", "file modes and owners taken on the node (`stat -c '%a %u %g %n'` lines); default DIR/.kubeharden-stat when present, else the copy's own modes")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: kubeharden node --root DIR [flags]\n\nAssesses a node against the CIS Kubernetes Benchmark: kubelet (4.1, 4.2) and, when the node\nruns the control plane, the API server, controller manager, scheduler and etcd (1.x, 2, 3.2).\nFile modes and owners are read from DIR.\n\nFlags:\n")
@@ -87,11 +87,7 @@ func cmdNode(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		res.Reports = append(res.Reports, reps...)
 	}
 	if *kubeBench {
-		s.filter.apply(res.Reports)
-		if err := report.WriteKubeBench(stdout, res, s.renderer); err != nil {
-			return exitUsage, err
-		}
-		return policyCode(res, s), nil
+		s.format = report.FormatKubeBench
 	}
 	return finish(res, s, stdout)
 }
@@ -101,17 +97,6 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-func policyCode(res report.Result, s *settings) int {
-	if len(res.Errors) > 0 {
-		return exitUsage
-	}
-	for i := range res.Reports {
-		if len(s.policy.Violations(&res.Reports[i])) > 0 {
-			return exitPolicy
-		}
-	}
-	return exitClean
-}
 
 // nodeFileInfo records mode and owner of the files CIS 4.1 and 1.1 look at,
 // keyed by their absolute path on the node.

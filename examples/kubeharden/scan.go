@@ -39,7 +39,7 @@ type scanFlags struct {
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.format, "format", "text", "output format: text, json, kubesec, sarif, junit, patch")
+	fs.StringVar(&f.format, "format", "text", "output format: text, json, kubesec, sarif, junit, patch, kube-bench")
 	fs.StringVar(&f.compat, "compat", "", `compatibility mode: "kubesec" reproduces kubesec's scores exactly`)
 	fs.StringVar(&f.failOn, "fail-on", "", `fail (exit 1) on a failed finding at or above this severity: info, low, medium, high, critical, or "none" (default high)`)
 	fs.Var(&f.minScore, "min-score", "fail (exit 1) when an object scores below N")
