@@ -97,7 +97,6 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-
 // nodeFileInfo records mode and owner of the files CIS 4.1 and 1.1 look at,
 // keyed by their absolute path on the node.
 func nodeFileInfo(root string) map[string]kubelet.FileInfo {
