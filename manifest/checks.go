@@ -470,6 +470,27 @@ func checkRunAsRoot(s *scanner, r *kubeharden.Rule, p *podCtx) {
 			f.Message += " (mapped to an unprivileged host user: hostUsers is false)"
 		}
 	}
+	// A root pod-level default that every container overrides is still
+	// reported (as Pod Security's runAsUser check does): a container
+	// added later inherits it.
+	inherits := func(own func(*corev1.SecurityContext) bool) bool {
+		for i := range p.containers {
+			if c := &p.containers[i]; c.sc == nil || !own(c.sc) {
+				return true
+			}
+		}
+		return false
+	}
+	if v := p.psc.RunAsUser; v != nil && *v == 0 && !inherits(func(sc *corev1.SecurityContext) bool { return sc.RunAsUser != nil }) && len(p.containers) > 0 {
+		fp := p.path + ".securityContext.runAsUser"
+		f := s.fail(r, "the pod-level runAsUser is 0 (root); every container overrides it, but a container added later would inherit it", fp, "set "+fp+" to a non-zero UID")
+		f.Severity, f.Points = low, -1
+	}
+	if v := p.psc.RunAsNonRoot; v != nil && !*v && !inherits(func(sc *corev1.SecurityContext) bool { return sc.RunAsNonRoot != nil }) && len(p.containers) > 0 {
+		fp := p.path + ".securityContext.runAsNonRoot"
+		f := s.fail(r, "the pod-level runAsNonRoot is false; every container overrides it, but a container added later would inherit it", fp, "set "+fp+": true")
+		f.Severity, f.Points = low, -1
+	}
 }
 
 func checkRootGroup(s *scanner, r *kubeharden.Rule, p *podCtx) {

@@ -18,6 +18,9 @@ func binding(role, subject string) string {
 }
 
 var hardeningCases = []ruleCase{
+	{"pod-level runAsUser 0 overridden everywhere", "manifest/RunAsRoot", pod(`"securityContext":{"runAsUser":0,"runAsNonRoot":false},` + ctrs(`{"runAsUser":20000,"runAsNonRoot":true}`)), 2, false,
+		[]string{"spec.securityContext.runAsUser", "spec.securityContext.runAsNonRoot"}},
+	{"pod-level non-root", "manifest/RunAsRoot", pod(`"securityContext":{"runAsUser":1000},` + ctrs(`{"runAsUser":20000}`)), 0, false, nil},
 	{"sysctl safe only from v1.37", "manifest/UnsafeSysctl", pod(`"securityContext":{"sysctls":[{"name":"net.ipv4.tcp_notsent_lowat","value":"1"}]},` + ctrs(`{}`)), 0, false, nil},
 	{"writable hostPath", "manifest/WritableHostPath",
 		pod(`"volumes":[{"name":"h","hostPath":{"path":"/data"}},{"name":"e","emptyDir":{}}],"containers":[{"name":"c","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"},{"name":"e","mountPath":"/e"}]},{"name":"d","image":"x:1","volumeMounts":[{"name":"h","mountPath":"/h"}]}]`),
