@@ -26,8 +26,10 @@ type Config struct {
 	Compat string `json:"compat,omitempty"`
 	// PSS turns Pod Security Standards failures at this level ("baseline",
 	// "restricted") into policy failures.
-	PSS   string      `json:"pss,omitempty"`
-	Rules RulesConfig `json:"rules,omitempty"`
+	PSS string `json:"pss,omitempty"`
+	// PSSVersion is the Pod Security Standards version ("v1.33"; default latest).
+	PSSVersion string      `json:"pssVersion,omitempty"`
+	Rules      RulesConfig `json:"rules,omitempty"`
 	// Image is the image policy applied to every container image and
 	// Dockerfile base: allowed registries and repository prefixes (matched
 	// on "/" boundaries), digests, latest, minimal bases.

@@ -34,6 +34,16 @@ spec:
       privileged: true
 `
 
+const plainPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: plain
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+`
+
 const cleanPod = `apiVersion: v1
 kind: Pod
 metadata:
@@ -76,6 +86,10 @@ func TestExitCodes(t *testing.T) {
 		{"clean pod passes", cleanPod, []string{"scan", "--fail-on", "high", "-"}, exitClean},
 		{"unparseable document is an input error", "kind: Pod\nspec: [\n", []string{"scan", "--fail-on", "none", "-"}, exitUsage},
 		{"version", "", []string{"version"}, exitClean},
+		{"pss restricted fails a plain pod", plainPod, []string{"scan", "--pss", "restricted", "-"}, exitPolicy},
+		{"pss baseline admits a plain pod", plainPod, []string{"scan", "--pss", "baseline", "-"}, exitClean},
+		{"a hardened pod meets restricted", cleanPod, []string{"scan", "--pss", "restricted", "-"}, exitClean},
+		{"unknown pss level", "", []string{"scan", "--pss", "bogus", "-"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/image"
 	"github.com/kubeharden/kubeharden/internal/decode"
+	"github.com/kubeharden/kubeharden/manifest"
 	"github.com/kubeharden/kubeharden/manifest/rbac"
 	"github.com/kubeharden/kubeharden/report"
 )
@@ -36,6 +37,8 @@ type scanFlags struct {
 	baseDir    string
 	registries listFlag
 	digest     bool
+	pss        string
+	pssVersion string
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
@@ -52,6 +55,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.jobs, "jobs", runtime.GOMAXPROCS(0), "parallel workers")
 	fs.Int64Var(&f.maxBytes, "max-file-bytes", 32<<20, "largest input file read")
 	fs.StringVar(&f.baseDir, "base-dir", ".", "make SARIF file URIs relative to this directory (the repository root)")
+	fs.StringVar(&f.pss, "pss", "", "enforce a Pod Security Standard: baseline or restricted (violations become high-severity failures)")
+	fs.StringVar(&f.pssVersion, "pss-version", "", `Pod Security Standards version, e.g. "v1.33" (default: latest)`)
 	fs.Var(&f.registries, "allowed-registries", "image policy: registries or repository prefixes images may come from (e.g. registry.example.com/team); adds to the config file's image.allowedRegistries")
 	fs.BoolVar(&f.digest, "require-digest", false, "image policy: every image must be pinned by digest")
 }
@@ -66,6 +71,8 @@ type settings struct {
 	jobs     int
 	maxBytes int64
 	image    image.Policy
+	pss      string
+	pssVer   string
 	trivy    image.TrivyPolicy
 	now      time.Time // for allow-list expiry dates; taken once per run
 	// imageActive is set when the image policy says more than the
@@ -101,6 +108,10 @@ func (f *scanFlags) resolve(firstPath string, stdout io.Writer) (*settings, erro
 	s.compat = firstNonEmpty(f.compat, cfg.Compat)
 	if s.compat != "" && s.compat != "kubesec" && s.compat != "none" {
 		return nil, fmt.Errorf("%w: unknown --compat %q (want kubesec)", errUsage, s.compat)
+	}
+	s.pss, s.pssVer = firstNonEmpty(f.pss, cfg.PSS), firstNonEmpty(f.pssVersion, cfg.PSSVersion)
+	if err := (manifest.Options{PSSLevel: s.pss, PSSVersion: s.pssVer}).Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	failOn := firstNonEmpty(f.failOn, cfg.FailOn, "high")
 	if failOn != "none" {

@@ -92,7 +92,7 @@ func scanWhole(t inputType, source string, data []byte, s *settings) ([]kubehard
 }
 
 func (s *settings) manifestOptions() manifest.Options {
-	o := manifest.Options{}
+	o := manifest.Options{PSSLevel: s.pss, PSSVersion: s.pssVer}
 	if s.compat == "kubesec" {
 		o.Compat = manifest.CompatKubesec
 	}
