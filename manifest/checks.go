@@ -9,7 +9,6 @@ import (
 
 	"github.com/kubeharden/kubeharden"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 // scanner collects the findings of one object.
@@ -273,10 +272,6 @@ func (s *scanner) run(o *object) {
 	}
 	if o.hasClaim {
 		checkClaims(s, o.claims)
-	}
-	if o.binding {
-		checkSubjects(s, o.subjects)
-		dashboardBinding(s, o)
 	}
 	if o.check != nil {
 		o.check(s)
@@ -905,24 +900,6 @@ func checkClaims(s *scanner, claims []corev1.PersistentVolumeClaim) {
 	}
 	if storageOK {
 		s.pass(&ruleVolumeClaimRequestsStorage, "every claim template requests storage", "spec.volumeClaimTemplates")
-	}
-}
-
-func checkSubjects(s *scanner, subjects []rbacv1.Subject) {
-	for i, sub := range subjects {
-		fp := "subjects[" + strconv.Itoa(i) + "]"
-		fix := "remove " + fp + " from the binding"
-		switch {
-		case sub.Kind == "User" && sub.Name == "system:anonymous":
-			s.fail(&ruleBindingAnonymous, "the binding grants its role to the user system:anonymous (any unauthenticated request)", fp, fix)
-		case sub.Kind == "Group" && sub.Name == "system:unauthenticated":
-			s.fail(&ruleBindingAnonymous, "the binding grants its role to the group system:unauthenticated (any unauthenticated request)", fp, fix)
-		case sub.Kind == "Group" && sub.Name == "system:authenticated":
-			f := s.fail(&ruleBindingAnonymous, "the binding grants its role to the group system:authenticated (anyone with any valid credential)", fp, fix)
-			f.Severity, f.Points = high, -9
-		case sub.Kind == "Group" && sub.Name == "system:masters":
-			s.fail(&ruleBindingMasters, "the binding names the group system:masters, whose members bypass RBAC", fp, fix)
-		}
 	}
 }
 

@@ -11,9 +11,13 @@
 // # Kinds
 //
 // Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
-// ReplicationController, PodTemplate, the pod templates of argoproj.io
-// Rollouts and apps.openshift.io DeploymentConfigs, and RoleBinding /
-// ClusterRoleBinding subjects. A per-kind dispatch table decodes each kind
+// ReplicationController, PodTemplate and the pod templates of argoproj.io
+// Rollouts and apps.openshift.io DeploymentConfigs. Role, ClusterRole,
+// RoleBinding and ClusterRoleBinding (rbac.authorization.k8s.io) are
+// handed to package manifest/rbac in the default mode, which reports the
+// manifest/RBAC... and manifest/Binding... rules (including BindingAnonymous
+// and BindingMasters); this package adds DashboardAdminBinding. The
+// compat mode keeps kubesec's BindingsToSystemAnonymous. A per-kind dispatch table decodes each kind
 // into its k8s.io/api type and hands the checks a pod-spec view with the
 // field path of the pod spec, so every rule works on every workload kind.
 //

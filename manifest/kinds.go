@@ -24,10 +24,10 @@ type object struct {
 	// "spec.volumeClaimTemplates").
 	claims   []corev1.PersistentVolumeClaim
 	hasClaim bool
-	// subjects are a binding's subjects (path "subjects").
+	// subjects and roleRef are a binding's (DashboardAdminBinding; the
+	// RBAC rules are manifest/rbac's).
 	subjects []rbacv1.Subject
 	roleRef  rbacv1.RoleRef
-	binding  bool
 	// check runs the rules of kinds without a pod template.
 	check func(*scanner)
 	// clusterScoped objects are named without a namespace.
@@ -80,12 +80,6 @@ var kindTable = map[string]extractor{
 	}),
 	"PodTemplate": typed(func(o *corev1.PodTemplate) *object {
 		return &object{meta: &o.ObjectMeta, pod: template(&o.Template, "template")}
-	}),
-	"RoleBinding": typed(func(o *rbacv1.RoleBinding) *object {
-		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, roleRef: o.RoleRef, binding: true}
-	}),
-	"ClusterRoleBinding": typed(func(o *rbacv1.ClusterRoleBinding) *object {
-		return &object{meta: &o.ObjectMeta, subjects: o.Subjects, roleRef: o.RoleRef, binding: true}
 	}),
 	// Custom resources whose spec.template is a pod template.
 	"Rollout":          customTemplate("argoproj.io/"),
@@ -151,12 +145,14 @@ func podSpecPath(kind string) string {
 	return "spec.template.spec"
 }
 
-// Kinds lists the kinds the default mode analyses (custom resources:
+// Kinds lists the kinds the default mode analyses (Role, ClusterRole,
+// RoleBinding and ClusterRoleBinding of rbac.authorization.k8s.io through
+// package manifest/rbac; custom resources:
 // argoproj.io Rollout, apps.openshift.io DeploymentConfig and
 // security.istio.io PeerAuthentication; Ingress only as
 // networking.k8s.io/v1 and RuntimeClass only as node.k8s.io/v1).
 func Kinds() []string {
 	return []string{"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
-		"ReplicationController", "PodTemplate", "RoleBinding", "ClusterRoleBinding", "Rollout", "DeploymentConfig",
+		"ReplicationController", "PodTemplate", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Rollout", "DeploymentConfig",
 		"ServiceAccount", "Secret", "Service", "Ingress", "RuntimeClass", "PeerAuthentication"}
 }

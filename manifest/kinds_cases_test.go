@@ -161,7 +161,7 @@ func TestKindsDispatch(t *testing.T) {
 	for _, k := range Kinds() {
 		_, inTable := kindTable[k]
 		_, inChecks := kindChecks[k]
-		assert.True(t, inTable || inChecks, k)
+		assert.True(t, inTable || inChecks || rbacKinds[k], k)
 	}
 	for k := range kindChecks {
 		assert.Contains(t, Kinds(), k)
@@ -177,4 +177,30 @@ func TestSandboxRuntimeClassesOption(t *testing.T) {
 	assert.Empty(t, byRule(&reports[0], "manifest/SandboxedRuntime", true))
 	reports, _ = Scan("p.yaml", []byte(doc), Options{SandboxRuntimeClasses: []string{"secure"}})
 	assert.Len(t, byRule(&reports[0], "manifest/SandboxedRuntime", true), 1)
+}
+
+// RBAC kinds go to manifest/rbac in the default mode; suppressions and
+// Options.IgnoreAnnotation apply to its findings too.
+func TestRBACDispatch(t *testing.T) {
+	role := `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"god","annotations":{"kubeharden.io/ignore":"manifest/RBACWildcardAll: break-glass"}},"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["*"]}]}`
+	r := scanOne(t, role)
+	assert.Equal(t, "ClusterRole/god", r.Object)
+	fs := byRule(r, "manifest/RBACWildcardAll", false)
+	require.NotEmpty(t, fs)
+	assert.True(t, fs[0].Suppressed)
+	assert.Equal(t, "break-glass", fs[0].SuppressReason)
+	reports, errs := Scan("r.yaml", []byte(role), Options{IgnoreAnnotation: true})
+	require.Empty(t, errs)
+	for _, f := range reports[0].Findings {
+		assert.False(t, f.Suppressed, f.RuleID)
+	}
+	// not the RBAC API group: not analysed
+	reports, errs = Scan("r.yaml", []byte(`{"apiVersion":"example.com/v1","kind":"Role","metadata":{"name":"x"}}`), Options{})
+	assert.Empty(t, errs)
+	assert.Empty(t, reports)
+	// compat mode keeps kubesec's own binding rule
+	anon := `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},"subjects":[{"kind":"User","name":"system:anonymous"}]}`
+	compat, _ := Scan("b.yaml", []byte(anon), Options{Compat: CompatKubesec})
+	require.Len(t, compat, 1)
+	assert.True(t, kubesecFired(&compat[0], "BindingsToSystemAnonymous"))
 }

@@ -169,6 +169,12 @@ func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) 
 	if d.Meta.Kind == "" {
 		return nil, d.Error(fmt.Errorf("%w: every Kubernetes object needs apiVersion and kind", ErrMissingKind), "")
 	}
+	if rbacKinds[d.Meta.Kind] {
+		if optErr != nil {
+			return nil, d.Error(optErr, "")
+		}
+		return scanRBAC(d, opts)
+	}
 	ext, ok := kindTable[d.Meta.Kind]
 	if !ok {
 		if ext, ok = kindChecks[d.Meta.Kind]; !ok {
@@ -209,7 +215,7 @@ func scanDocument(d *decode.Document, opts Options, so *scanOpts, optErr error) 
 // objectName is kubesec's "Kind/name.namespace"; cluster-scoped kinds have
 // no namespace.
 func objectName(d *decode.Document, o *object) string {
-	if d.Meta.Kind == "ClusterRoleBinding" || o.clusterScoped {
+	if o.clusterScoped {
 		return d.Object(true)
 	}
 	return d.Object(false)

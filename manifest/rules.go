@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubeharden/kubeharden"
 	"github.com/kubeharden/kubeharden/internal/decode"
+	"github.com/kubeharden/kubeharden/manifest/rbac"
 )
 
 const (
@@ -204,16 +205,18 @@ var catalogue = []*kubeharden.Rule{
 	&rulePSSBaseline, &rulePSSRestricted,
 }
 
-// Rules returns the package's catalogue: the workload and binding rules
-// followed by the decoding rules (manifest/UnknownField, DuplicateKey,
+// Rules returns the package's catalogue: the workload, hardening and
+// other-kind rules, then manifest/rbac's rules (rbac.Rules), then the
+// decoding rules (manifest/UnknownField, DuplicateKey,
 // CaseVariantKey). Rules that kubesec also has carry a "kubesec <id>"
 // reference. The slices are fresh copies.
 func Rules() []kubeharden.Rule {
-	out := make([]kubeharden.Rule, 0, len(catalogue)+len(hardeningRules)+len(otherKindRules)+3)
+	out := make([]kubeharden.Rule, 0, len(catalogue)+len(hardeningRules)+len(otherKindRules)+32)
 	for _, r := range slices.Concat(catalogue, hardeningRules, otherKindRules) {
 		c := *r
 		c.Refs = append([]string(nil), r.Refs...)
 		out = append(out, c)
 	}
+	out = append(out, rbac.Rules()...)
 	return append(out, decode.ProblemRules("manifest")...)
 }

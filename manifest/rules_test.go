@@ -2,10 +2,12 @@ package manifest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kubeharden/kubeharden"
+	"github.com/kubeharden/kubeharden/manifest/rbac"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,7 +116,7 @@ var ruleCases = []ruleCase{
 	{"secret envFrom", "manifest/SecretInEnv", pod(`"containers":[{"name":"a","image":"x","envFrom":[{"secretRef":{"name":"s"}}]}]`), 1, false, []string{"spec.containers[0].envFrom[0].secretRef"}},
 	{"configmap env", "manifest/SecretInEnv", pod(`"containers":[{"name":"a","image":"x","envFrom":[{"configMapRef":{"name":"s"}}]}]`), 0, false, nil},
 	{"anonymous user", "manifest/BindingAnonymous", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},"subjects":[{"kind":"User","name":"system:anonymous"},{"kind":"Group","name":"system:unauthenticated"},{"kind":"Group","name":"system:authenticated"}]}`, 3, false,
-		[]string{"subjects[0]", "subjects[1]", "subjects[2]"}},
+		[]string{"subjects[0].name", "subjects[1].name", "subjects[2].name"}},
 	{"anonymous-like user", "manifest/BindingAnonymous", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"r"},"subjects":[{"kind":"User","name":"system:anonymous-x"},{"kind":"ServiceAccount","name":"system:anonymous","namespace":"x"}]}`, 0, false, nil},
 	{"masters", "manifest/BindingMasters", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"r"},"subjects":[{"kind":"Group","name":"system:masters"}]}`, 1, false, nil},
 	{"no masters", "manifest/BindingMasters", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"r"},"subjects":[{"kind":"Group","name":"devs"}]}`, 0, false, nil},
@@ -233,7 +235,15 @@ func TestRulesCovered(t *testing.T) {
 			clean[tc.rule] = true
 		}
 	}
+	// manifest/rbac's rules are tested in their package.
+	owned := map[string]bool{}
+	for _, r := range rbac.Rules() {
+		owned[r.ID] = true
+	}
 	for _, r := range Rules() {
+		if owned[r.ID] {
+			continue
+		}
 		// SandboxedRuntime only gives credit: it never fails.
 		assert.True(t, failing[r.ID] || r.ID == ruleSandboxedRuntime.ID, "%s has no failing case", r.ID)
 		assert.True(t, clean[r.ID], "%s has no passing case", r.ID)
@@ -249,6 +259,9 @@ func TestCatalogue(t *testing.T) {
 		assert.NotEmpty(t, r.Title, r.ID)
 		assert.NotEmpty(t, r.Description, r.ID)
 		assert.NotEmpty(t, r.Remediation, r.ID)
+		if slices.ContainsFunc(rbac.Rules(), func(o kubeharden.Rule) bool { return o.ID == r.ID }) {
+			continue // manifest/rbac's own catalogue conventions
+		}
 		switch r.Kind {
 		case kubeharden.KindRisk:
 			assert.Negative(t, r.Points, r.ID)
