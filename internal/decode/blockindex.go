@@ -20,6 +20,9 @@ type blockIndex struct {
 	// keys that YAML 1.1 may resolve to something other than a string
 	// (numbers, booleans, null), where distinct spellings can be equal.
 	mayHideDuplicates bool
+	// rootLine and rootCol position the root container when they differ
+	// from its first entry (a JSON object starts at its brace).
+	rootLine, rootCol int
 }
 
 type bnode struct {
@@ -330,7 +333,9 @@ func inlineValueOK(v []byte) bool {
 func (b *blockIndex) lookup(raw []byte, path string) (line, col int, exact, ok bool) {
 	cur := int32(-1)
 	atLine, atCol := 1, 1
-	if len(b.nodes) > 0 {
+	if b.rootLine > 0 {
+		atLine, atCol = b.rootLine, b.rootCol
+	} else if len(b.nodes) > 0 {
 		atLine, atCol = int(b.nodes[0].line), int(b.nodes[0].col)
 	}
 	for it := (pathIter{path: path}); ; {

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -81,4 +82,17 @@ func checkDuplicateClaim(t *testing.T, bi *blockIndex, data []byte) {
 	if _, err := yaml.YAMLToJSONStrict(data); err != nil && strings.Contains(err.Error(), "already set in map") {
 		t.Fatalf("%q: index claims no duplicate keys, go-yaml says %v", data, err)
 	}
+}
+
+// FuzzJSONIndex holds the JSON locator to the yaml.v3 answers on any valid
+// JSON text.
+func FuzzJSONIndex(f *testing.F) {
+	f.Add([]byte(`{"a":{"b":[1,{"c":"d"}],"e":{}},"f":[[],[2]]}`))
+	f.Add([]byte("{\n  \"x\": \"é\",\n  \"y\": [ true , null ]\n}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 4096 || !json.Valid(data) {
+			return
+		}
+		checkJSONAgainstTree(t, "fuzz", data)
+	})
 }
