@@ -283,3 +283,24 @@ func TestJSONStreamingMatchesWholeEncoding(t *testing.T) {
 		}
 	}
 }
+
+// The hand-written report encoder produces exactly json.MarshalIndent's
+// bytes, escapes and all.
+func TestAppendReportMatchesMarshalIndent(t *testing.T) {
+	jr := jsonReport{Source: "a<b>&c.yaml", Document: 3, Object: "Pod/x.y", Kind: "Pod", Score: -7,
+		Findings: []jsonFinding{
+			{Rule: "r/One", Severity: "high", Points: -7, Message: "quote \" backslash \\ tab \t nl \n ctl \x01 bs \b ff \f é \u2028 \xff end",
+				Path: "spec.containers[0]", Line: 4, Column: 7, Fix: "do <this> & that", Refs: []string{"CIS 1.2.3", "kubesec X"},
+				Patch: []kubeharden.PatchOp{{Op: "add", Path: "/spec/x", Value: map[string]any{"a": []int{1}}}}, Suppressed: true, SuppressReason: "why"},
+			{Rule: "r/Two", Severity: "low", Points: 1, Passed: true, Message: "ok"},
+		},
+		Errors: []jsonError{{Source: "s", Document: 1, Line: 2, Message: "m"}},
+	}
+	for _, r := range []jsonReport{jr, {Source: "empty", Findings: []jsonFinding{}}} {
+		want, err := json.MarshalIndent(r, "    ", "  ")
+		require.NoError(t, err)
+		got, err := appendReport(nil, &r)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+}
