@@ -17,6 +17,22 @@ type cursor struct {
 
 func (c *cursor) done() bool { return c.i >= len(c.toks) }
 
+// arrowTarget consumes an optional "-> WORD". present reports the arrow;
+// ok is false (and the error recorded) when the word after it is missing.
+func (c *cursor) arrowTarget(what string) (t token, present, ok bool) {
+	if c.done() || !c.peek().is("->") {
+		return token{}, false, true
+	}
+	c.i++
+	if c.done() || c.peek().kind != tWord {
+		c.fail(c.endOff(), "missing %s after '->'", what)
+		return token{}, true, false
+	}
+	t = c.peek()
+	c.i++
+	return t, true, true
+}
+
 func (c *cursor) peek() token {
 	if c.i < len(c.toks) {
 		return c.toks[c.i]
@@ -805,14 +821,10 @@ func (c *cursor) parsePivotRoot() {
 		c.r.Path = c.peek().text
 		c.i++
 	}
-	if !c.done() && c.peek().is("->") {
-		c.i++
-		if c.done() || c.peek().kind != tWord {
-			c.fail(c.endOff(), "missing profile after '->'")
-			return
-		}
-		c.r.Target = c.peek().text
-		c.i++
+	if t, present, ok := c.arrowTarget("profile"); !ok {
+		return
+	} else if present {
+		c.r.Target = t.text
 	}
 	if !c.done() {
 		c.fail(c.peek().off, "unexpected %q", c.peek().text)
@@ -839,17 +851,13 @@ func (c *cursor) parseChangeProfile() {
 		}
 		c.i++
 	}
-	if !c.done() && c.peek().is("->") {
-		c.i++
-		if c.done() || c.peek().kind != tWord {
-			c.fail(c.endOff(), "missing profile after '->'")
-			return
-		}
-		c.r.Target = c.peek().text
+	if t, present, ok := c.arrowTarget("profile"); !ok {
+		return
+	} else if present {
+		c.r.Target = t.text
 		if err := checkAARE(c.r.Target); err != "" {
-			c.invalid(c.peek().off, "%s", err)
+			c.invalid(t.off, "%s", err)
 		}
-		c.i++
 	}
 	if !c.done() {
 		c.fail(c.peek().off, "unexpected %q", c.peek().text)
@@ -1086,14 +1094,10 @@ func (c *cursor) parseFile() {
 	}
 	c.r.Path = pathTok.text
 	c.r.Perms = permTok.text
-	if !c.done() && c.peek().is("->") {
-		c.i++
-		if c.done() || c.peek().kind != tWord {
-			c.fail(c.endOff(), "missing target after '->'")
-			return
-		}
-		c.r.Target = c.peek().text
-		c.i++
+	if t, present, ok := c.arrowTarget("target"); !ok {
+		return
+	} else if present {
+		c.r.Target = t.text
 	}
 	if !c.done() {
 		c.fail(c.peek().off, "unexpected %q", c.peek().text)
