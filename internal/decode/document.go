@@ -178,9 +178,12 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 			}
 		}
 		if bi != nil && bi.duplicateFree(raw) {
-			// Unique string keys: the direct conversion gives the same
-			// values as sigs.k8s.io/yaml at a fraction of the allocations.
-			js, err = yamlToJSONFast(raw)
+			// Unique string keys: the direct conversions give the same
+			// values as sigs.k8s.io/yaml at a fraction of the cost.
+			var ok bool
+			if js, ok = blockToJSON(make([]byte, 0, len(raw)+len(raw)/4), raw); !ok {
+				js, err = yamlToJSONFast(raw)
+			}
 			if errors.Is(err, errFastPath) {
 				js, err = yaml.YAMLToJSON(raw)
 			}

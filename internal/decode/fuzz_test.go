@@ -54,6 +54,7 @@ func FuzzBlockIndex(f *testing.F) {
 		checkDuplicateClaim(t, bi, data)
 		if bi.duplicateFree(data) {
 			checkFastConversion(t, "fuzz", data)
+			checkBlockConversion(t, "fuzz", data)
 		}
 		p := newPositioner(data, 1)
 		root, err := p.parse()

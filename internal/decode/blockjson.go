@@ -1,0 +1,868 @@
+package decode
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// blockToJSON converts the block-style YAML of nearly every Kubernetes
+// manifest straight to JSON text, with the values sigs.k8s.io/yaml's
+// YAMLToJSON produces (go-yaml v2, YAML 1.1 scalars) but without building
+// a token stream, a node tree, Go maps or sorted keys. It appends to dst.
+//
+// It handles block mappings and sequences (including compact ones),
+// plain, single- and double-quoted scalars on one line, literal and folded
+// block scalars, and flow collections closed on their line. Keys must be
+// strings that cannot resolve to anything else. It declines (ok false) on
+// everything else — anchors, aliases, tags, merge keys, multi-line flow or
+// quoted scalars, tabs, directives, unusual characters — and on any text
+// it cannot prove valid; the caller then uses the general converter,
+// which also produces the error message for invalid YAML. Keys come out in
+// document order: the caller only uses the result when the block index has
+// proved them unique. A differential test and a fuzz target hold it to
+// sigs.k8s.io/yaml.
+func blockToJSON(dst, raw []byte) (out []byte, ok bool) {
+	if !plainText(raw) {
+		return dst, false
+	}
+	c := &blockConv{raw: raw, out: dst}
+	l, found := c.peek()
+	if !found {
+		return dst, false // empty documents are null
+	}
+	if !c.node(l, l.indent) {
+		return dst, false
+	}
+	if _, more := c.peek(); more {
+		return dst, false // something less indented than the root
+	}
+	return c.out, true
+}
+
+// maxBlockDepth bounds recursion; deeper documents take the general path.
+const maxBlockDepth = 100
+
+type blockConv struct {
+	raw   []byte
+	out   []byte
+	pos   int // start of the first line not consumed yet
+	depth int
+}
+
+// cline is one line with content: raw[start:end] without its break.
+type cline struct {
+	start, end, next int
+	indent           int
+}
+
+func (l cline) at(raw []byte, col int) byte {
+	if l.start+col < l.end {
+		return raw[l.start+col]
+	}
+	return 0
+}
+
+// plainText reports whether raw is free of the characters the fast path
+// does not model: tabs, lone CR, and everything go-yaml rejects as
+// non-printable or treats as a line break (C0 and C1 controls, DEL, BOM,
+// U+FFFE, U+FFFF, NEL, LS, PS). raw is valid UTF-8.
+func plainText(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+		case c == '\n':
+		case c == '\r':
+			if i+1 >= len(raw) || raw[i+1] != '\n' {
+				return false
+			}
+		case c == 0xc2:
+			if i+1 < len(raw) && raw[i+1] < 0xa0 {
+				return false // U+0080..U+009F
+			}
+		case c == 0xe2:
+			if i+2 < len(raw) && raw[i+1] == 0x80 && (raw[i+2] == 0xa8 || raw[i+2] == 0xa9) {
+				return false // LS, PS
+			}
+		case c == 0xef:
+			if i+2 < len(raw) && ((raw[i+1] == 0xbb && raw[i+2] == 0xbf) || (raw[i+1] == 0xbf && raw[i+2] >= 0xbe)) {
+				return false // BOM, U+FFFE, U+FFFF
+			}
+		case c >= 0x80:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// line reads the line starting at pos.
+func (c *blockConv) line(pos int) cline {
+	end := bytes.IndexByte(c.raw[pos:], '\n')
+	next := len(c.raw)
+	if end < 0 {
+		end = len(c.raw)
+	} else {
+		end += pos
+		next = end + 1
+	}
+	if end > pos && c.raw[end-1] == '\r' {
+		end--
+	}
+	ind := 0
+	for pos+ind < end && c.raw[pos+ind] == ' ' {
+		ind++
+	}
+	return cline{start: pos, end: end, next: next, indent: ind}
+}
+
+// peek returns the next line with content, skipping blank and comment
+// lines (and consuming them); found is false at the end.
+func (c *blockConv) peek() (cline, bool) {
+	for c.pos < len(c.raw) {
+		l := c.line(c.pos)
+		if l.start+l.indent < l.end && c.raw[l.start+l.indent] != '#' {
+			return l, true
+		}
+		c.pos = l.next
+	}
+	return cline{}, false
+}
+
+// isDash reports a block sequence entry indicator at col.
+func (c *blockConv) isDash(l cline, col int) bool {
+	return l.at(c.raw, col) == '-' && (l.start+col+1 >= l.end || c.raw[l.start+col+1] == ' ')
+}
+
+// node converts the block node whose content starts at column col of l
+// (a mapping or a sequence; a lone scalar line declines).
+func (c *blockConv) node(l cline, col int) bool {
+	if c.depth++; c.depth > maxBlockDepth {
+		return false
+	}
+	defer func() { c.depth-- }()
+	if c.isDash(l, col) {
+		return c.sequence(l, col)
+	}
+	if _, _, isKey, ok := c.key(l, col); ok && isKey {
+		return c.mapping(l, col)
+	}
+	return false
+}
+
+// key parses "key:" at column col of l. It returns the key's JSON text
+// appended to c.out (only when isKey) and the column where the value starts.
+func (c *blockConv) key(l cline, col int) (valCol int, quoted, isKey, ok bool) {
+	s := c.raw[l.start+col : l.end]
+	if len(s) == 0 {
+		return 0, false, false, false
+	}
+	switch s[0] {
+	case '"', '\'':
+		end, ok := quotedEnd(s)
+		if !ok {
+			return 0, false, false, false
+		}
+		j := end
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j < len(s) && s[j] == ':' && (j+1 == len(s) || s[j+1] == ' ') {
+			return col + j + 1, true, true, true
+		}
+		return 0, true, false, true
+	case '{', '[', '&', '*', '!', '|', '>', '%', '@', '`', ',', ']', '}', '#', '?', ':', '-':
+		return 0, false, false, true // not a plain key (or one the fast path leaves alone)
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ':':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return col + i + 1, false, true, true
+			}
+		case '#':
+			if s[i-1] == ' ' {
+				return 0, false, false, true
+			}
+		}
+	}
+	return 0, false, false, true
+}
+
+// emitKey writes the JSON key for the key at column col of l.
+func (c *blockConv) emitKey(l cline, col, valCol int, quoted bool) bool {
+	s := c.raw[l.start+col : l.start+valCol-1]
+	if quoted {
+		end, _ := quotedEnd(s)
+		var ok bool
+		c.out, ok = appendQuoted(c.out, s[:end])
+		if !ok {
+			return false
+		}
+	} else {
+		s = bytes.TrimRight(s, " ")
+		if len(s) > 1000 || mayResolveNonString(s) || (len(s) == 2 && s[0] == '<' && s[1] == '<') {
+			return false
+		}
+		c.out = appendJSONBytes(c.out, s)
+	}
+	c.out = append(c.out, ':')
+	return true
+}
+
+// mapping converts a block mapping whose first key is at column col of l;
+// later keys are lines indented exactly col.
+func (c *blockConv) mapping(l cline, col int) bool {
+	c.out = append(c.out, '{')
+	for first := true; ; first = false {
+		valCol, quoted, isKey, ok := c.key(l, col)
+		if !ok || !isKey {
+			return false
+		}
+		if !first {
+			c.out = append(c.out, ',')
+		}
+		if !c.emitKey(l, col, valCol, quoted) {
+			return false
+		}
+		v := valCol
+		for l.start+v < l.end && c.raw[l.start+v] == ' ' {
+			v++
+		}
+		if l.start+v >= l.end || c.raw[l.start+v] == '#' {
+			// The value is on the next lines: nested, a compact sequence
+			// at the key's own indentation, or null.
+			c.pos = l.next
+			nl, found := c.peek()
+			switch {
+			case found && nl.indent > col:
+				if !c.node(nl, nl.indent) {
+					return false
+				}
+			case found && nl.indent == col && c.isDash(nl, col):
+				if c.depth++; c.depth > maxBlockDepth || !c.sequence(nl, col) {
+					return false
+				}
+				c.depth--
+			default:
+				c.out = append(c.out, "null"...)
+			}
+		} else if !c.inlineValue(l, v, col) {
+			return false
+		}
+		nl, found := c.peek()
+		if !found || nl.indent < col {
+			break
+		}
+		if nl.indent > col {
+			return false // a continuation line or misplaced content
+		}
+		l = nl
+	}
+	c.out = append(c.out, '}')
+	return true
+}
+
+// sequence converts a block sequence whose first dash is at column col of
+// l; later entries are lines indented exactly col that start with a dash.
+// It ends at the first line that is not such an entry.
+func (c *blockConv) sequence(l cline, col int) bool {
+	c.out = append(c.out, '[')
+	for first := true; ; first = false {
+		if !first {
+			c.out = append(c.out, ',')
+		}
+		v := col + 1
+		for l.start+v < l.end && c.raw[l.start+v] == ' ' {
+			v++
+		}
+		if l.start+v >= l.end || c.raw[l.start+v] == '#' {
+			c.pos = l.next
+			nl, found := c.peek()
+			if found && nl.indent > col {
+				if !c.node(nl, nl.indent) {
+					return false
+				}
+			} else {
+				c.out = append(c.out, "null"...)
+			}
+		} else if c.isDash(l, v) {
+			if !c.node(l, v) { // "- - a": a nested compact sequence
+				return false
+			}
+		} else if _, _, isKey, ok := c.key(l, v); !ok {
+			return false
+		} else if isKey {
+			if !c.node(l, v) { // "- name: a": a compact mapping
+				return false
+			}
+		} else if !c.inlineValue(l, v, col) {
+			return false
+		}
+		nl, found := c.peek()
+		if !found || nl.indent < col {
+			break
+		}
+		if nl.indent > col {
+			return false
+		}
+		if !c.isDash(nl, col) {
+			break // the compact sequence of a mapping key ended
+		}
+		l = nl
+	}
+	c.out = append(c.out, ']')
+	return true
+}
+
+// inlineValue converts the value starting at column v of l, in a
+// collection indented ind, and consumes its lines.
+func (c *blockConv) inlineValue(l cline, v, ind int) bool {
+	s := c.raw[l.start+v : l.end]
+	c.pos = l.next
+	var rest []byte
+	switch s[0] {
+	case '"', '\'':
+		end, ok := quotedEnd(s)
+		if !ok {
+			return false
+		}
+		if c.out, ok = appendQuoted(c.out, s[:end]); !ok {
+			return false
+		}
+		rest = s[end:]
+	case '[', '{':
+		n, ok := c.flow(s, 0, 0)
+		if !ok {
+			return false
+		}
+		rest = s[n:]
+	case '|', '>':
+		return c.blockScalar(s, ind)
+	case '&', '*', '!', '%', '@', '`', ',', ']', '}', '#':
+		return false
+	case '-', '?', ':':
+		if len(s) == 1 || s[1] == ' ' {
+			return false
+		}
+		fallthrough
+	default:
+		end := len(s)
+		for i := 1; i < len(s); i++ {
+			if s[i] == '#' && s[i-1] == ' ' {
+				end = i
+				break
+			}
+			if s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ') {
+				return false // "a: b: c" is not YAML
+			}
+		}
+		var ok bool
+		c.out, ok = appendPlain(c.out, bytes.TrimRight(s[:end], " "))
+		return ok
+	}
+	// After a quoted scalar or a flow collection: only a comment.
+	i := 0
+	for i < len(rest) && rest[i] == ' ' {
+		i++
+	}
+	return i == len(rest) || (i > 0 && rest[i] == '#')
+}
+
+// blockScalar converts a literal (|) or folded (>) scalar whose header is
+// s, in a collection indented ind; its content lines follow.
+func (c *blockConv) blockScalar(s []byte, ind int) bool {
+	folded := s[0] == '>'
+	chomp := byte(0)
+	i := 1
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		chomp = s[i]
+		i++
+	}
+	if i < len(s) && s[i] != ' ' {
+		return false // explicit indentation (or junk): the general path
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i < len(s) && s[i] != '#' {
+		return false
+	}
+	// Leading empty lines, then the first text line fixes the indentation.
+	var text cline
+	leading, maxLead := 0, 0
+	for {
+		if c.pos >= len(c.raw) {
+			return false // empty block scalars take the general path
+		}
+		l := c.line(c.pos)
+		if l.start+l.indent < l.end {
+			text = l
+			break
+		}
+		if l.next == l.end {
+			return false // unterminated last line
+		}
+		maxLead = max(maxLead, l.indent)
+		leading++
+		c.pos = l.next
+	}
+	n := text.indent
+	if n <= ind || maxLead > n {
+		return false
+	}
+	var val []byte
+	for range leading {
+		val = append(val, '\n')
+	}
+	trailing := 0 // empty lines after the last text line
+	lastText := false
+	for c.pos < len(c.raw) {
+		l := c.line(c.pos)
+		if l.start+l.indent >= l.end {
+			if l.indent > n {
+				return false // spaces beyond the indentation are content: leave it
+			}
+			if l.next == l.end {
+				return false // unterminated last line
+			}
+			trailing++
+			c.pos = l.next
+			continue
+		}
+		if l.indent < n {
+			break
+		}
+		if l.next == l.end {
+			return false // last line without a break
+		}
+		line := c.raw[l.start+n : l.end]
+		if folded && line[0] == ' ' {
+			return false // more-indented lines keep their breaks: leave them
+		}
+		if lastText {
+			switch {
+			case folded && trailing == 0:
+				val = append(val, ' ')
+			case folded:
+				for range trailing {
+					val = append(val, '\n')
+				}
+			default:
+				for range trailing + 1 {
+					val = append(val, '\n')
+				}
+			}
+		} else {
+			for range trailing {
+				val = append(val, '\n')
+			}
+		}
+		trailing = 0
+		val = append(val, line...)
+		lastText = true
+		c.pos = l.next
+	}
+	switch chomp {
+	case 0:
+		val = append(val, '\n')
+	case '+':
+		for range trailing + 1 {
+			val = append(val, '\n')
+		}
+	}
+	c.out = appendJSONBytes(c.out, val)
+	return true
+}
+
+// flow converts the flow collection at s[i] ('[' or '{'), which must
+// close on its line, and returns the index after it.
+func (c *blockConv) flow(s []byte, i, depth int) (int, bool) {
+	if depth > maxBlockDepth {
+		return 0, false
+	}
+	open := s[i]
+	closer := byte(']')
+	if open == '{' {
+		closer = '}'
+	}
+	c.out = append(c.out, open)
+	i++
+	var keys [][]byte // a flow mapping's keys, to refuse duplicates
+	for n := 0; ; n++ {
+		i = skipBlanks(s, i)
+		if i >= len(s) {
+			return 0, false
+		}
+		if s[i] == closer {
+			if n > 0 {
+				return 0, false // a trailing comma: leave it
+			}
+			c.out = append(c.out, closer)
+			return i + 1, true
+		}
+		if n > 0 {
+			c.out = append(c.out, ',')
+		}
+		if open == '{' {
+			start := len(c.out)
+			var ok bool
+			if i, ok = c.flowScalar(s, i, true); !ok {
+				return 0, false
+			}
+			k := c.out[start:len(c.out):len(c.out)]
+			for _, prev := range keys {
+				if bytes.Equal(prev, k) {
+					return 0, false
+				}
+			}
+			keys = append(keys, k)
+			i = skipBlanks(s, i)
+			if i+1 >= len(s) || s[i] != ':' || s[i+1] != ' ' {
+				return 0, false
+			}
+			c.out = append(c.out, ':')
+			i = skipBlanks(s, i+1)
+			if i >= len(s) {
+				return 0, false
+			}
+		}
+		var ok bool
+		if s[i] == '[' || s[i] == '{' {
+			i, ok = c.flow(s, i, depth+1)
+		} else {
+			i, ok = c.flowScalar(s, i, false)
+		}
+		if !ok {
+			return 0, false
+		}
+		i = skipBlanks(s, i)
+		if i >= len(s) {
+			return 0, false
+		}
+		if s[i] == closer {
+			c.out = append(c.out, closer)
+			return i + 1, true
+		}
+		if s[i] != ',' {
+			return 0, false // "[a: b]", "{a: b c}" and the like
+		}
+		i++
+	}
+}
+
+// flowScalar converts a quoted or plain scalar inside a flow collection.
+// Keys must be strings.
+func (c *blockConv) flowScalar(s []byte, i int, isKey bool) (int, bool) {
+	switch s[i] {
+	case '"', '\'':
+		end, ok := quotedEnd(s[i:])
+		if !ok {
+			return 0, false
+		}
+		if c.out, ok = appendQuoted(c.out, s[i:i+end]); !ok {
+			return 0, false
+		}
+		return i + end, true
+	case '&', '*', '!', '%', '@', '`', ',', ']', '}', '[', '{', '#', '|', '>', '?', ':':
+		return 0, false
+	case '-':
+		if i+1 >= len(s) || !(s[i+1] >= '0' && s[i+1] <= '9' || s[i+1] >= 'a' && s[i+1] <= 'z' || s[i+1] >= 'A' && s[i+1] <= 'Z') {
+			return 0, false
+		}
+	}
+	j := i
+	for ; j < len(s); j++ {
+		ch := s[j]
+		if ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' {
+			break
+		}
+		if ch == ':' {
+			break // a key's end, or something the fast path leaves alone
+		}
+		if ch == '#' && s[j-1] == ' ' {
+			return 0, false
+		}
+	}
+	if j < len(s) && (s[j] == '[' || s[j] == '{') {
+		return 0, false
+	}
+	plain := bytes.TrimRight(s[i:j], " ")
+	if isKey {
+		if mayResolveNonString(plain) || len(plain) == 2 && plain[0] == '<' && plain[1] == '<' {
+			return 0, false
+		}
+		c.out = appendJSONBytes(c.out, plain)
+		return j, true
+	}
+	var ok bool
+	c.out, ok = appendPlain(c.out, plain)
+	return j, ok
+}
+
+func skipBlanks(s []byte, i int) int {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// quotedEnd returns the index just after the closing quote of the
+// single-line quoted scalar at s[0].
+func quotedEnd(s []byte) (int, bool) {
+	q := s[0]
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if q == '"' {
+				i++
+			}
+		case q:
+			if q == '\'' && i+1 < len(s) && s[i+1] == '\'' {
+				i++
+				continue
+			}
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// appendQuoted writes the quoted scalar s (quotes included) as a JSON
+// string, declining escapes the fast path does not model.
+func appendQuoted(b, s []byte) ([]byte, bool) {
+	body := s[1 : len(s)-1]
+	if s[0] == '\'' {
+		if bytes.IndexByte(body, '\'') < 0 {
+			return appendJSONBytes(b, body), true
+		}
+		return appendJSONBytes(b, bytes.ReplaceAll(body, []byte("''"), []byte("'"))), true
+	}
+	if bytes.IndexByte(body, '\\') < 0 {
+		return appendJSONBytes(b, body), true
+	}
+	var val []byte
+	for i := 0; i < len(body); i++ {
+		ch := body[i]
+		if ch != '\\' {
+			val = append(val, ch)
+			continue
+		}
+		i++
+		if i >= len(body) {
+			return b, false
+		}
+		switch body[i] {
+		case '0':
+			val = append(val, 0)
+		case 'a':
+			val = append(val, '\a')
+		case 'b':
+			val = append(val, '\b')
+		case 't':
+			val = append(val, '\t')
+		case 'n':
+			val = append(val, '\n')
+		case 'v':
+			val = append(val, '\v')
+		case 'f':
+			val = append(val, '\f')
+		case 'r':
+			val = append(val, '\r')
+		case 'e':
+			val = append(val, 0x1b)
+		case ' ', '"', '\'', '\\':
+			val = append(val, body[i])
+		case 'N':
+			val = append(val, "\u0085"...)
+		case '_':
+			val = append(val, "\u00a0"...)
+		case 'L':
+			val = append(val, "\u2028"...)
+		case 'P':
+			val = append(val, "\u2029"...)
+		case 'x', 'u', 'U':
+			n := 2
+			if body[i] == 'u' {
+				n = 4
+			} else if body[i] == 'U' {
+				n = 8
+			}
+			if i+1+n > len(body) {
+				return b, false
+			}
+			r, err := strconv.ParseUint(string(body[i+1:i+1+n]), 16, 32)
+			if err != nil || (r >= 0xd800 && r <= 0xdfff) || r > 0x10ffff {
+				return b, false
+			}
+			val = utf8.AppendRune(val, rune(r))
+			i += n
+		default:
+			return b, false
+		}
+	}
+	return appendJSONBytes(b, val), true
+}
+
+// appendJSONBytes quotes s, which is valid UTF-8, as a JSON string.
+func appendJSONBytes(b, s []byte) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 0x20 && ch != '"' && ch != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch ch {
+		case '"', '\\':
+			b = append(b, '\\', ch)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[ch>>4], hexDigits[ch&0xF])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendPlain resolves a plain scalar as go-yaml v2 does (YAML 1.1: null,
+// booleans, integers in every base, floats; timestamps stay strings) and
+// writes its JSON. It declines the NaN and infinities (which JSON cannot
+// hold, so sigs.k8s.io/yaml fails) and the merge key.
+func appendPlain(b, s []byte) ([]byte, bool) {
+	switch string(s) {
+	case "", "~", "null", "Null", "NULL":
+		return append(b, "null"...), true
+	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
+		return append(b, "true"...), true
+	case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
+		return append(b, "false"...), true
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<":
+		return b, false
+	}
+	switch ch := s[0]; {
+	case ch == '.':
+		if !onlyBytes(s, "0123456789.eE+-_") {
+			break
+		}
+		if f, err := strconv.ParseFloat(string(s), 64); err == nil {
+			out, err := appendJSONFloat(b, f)
+			return out, err == nil
+		}
+	case ch >= '0' && ch <= '9' || ch == '+' || ch == '-':
+		if v, ok := smallDecimal(s); ok {
+			return strconv.AppendInt(b, v, 10), true
+		}
+		if !onlyBytes(s, "0123456789abcdefABCDEFxXoO.+-_") {
+			break
+		}
+		plain := string(bytes.ReplaceAll(s, []byte("_"), nil))
+		if v, err := strconv.ParseInt(plain, 0, 64); err == nil {
+			return strconv.AppendInt(b, v, 10), true
+		}
+		if v, err := strconv.ParseUint(plain, 0, 64); err == nil {
+			return strconv.AppendUint(b, v, 10), true
+		}
+		if yamlFloat(plain) {
+			if f, err := strconv.ParseFloat(plain, 64); err == nil {
+				out, err := appendJSONFloat(b, f)
+				return out, err == nil
+			}
+		}
+		if len(plain) > 2 && plain[0] == '0' && plain[1] == 'b' {
+			if v, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+				return strconv.AppendInt(b, v, 10), true
+			}
+			if v, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+				return strconv.AppendUint(b, v, 10), true
+			}
+		} else if len(plain) > 3 && plain[:3] == "-0b" {
+			if v, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+				return strconv.AppendInt(b, v, 10), true
+			}
+		}
+	}
+	return appendJSONBytes(b, s), true
+}
+
+// smallDecimal parses [-+]?[1-9][0-9]{0,17} or 0 without allocating.
+func smallDecimal(s []byte) (int64, bool) {
+	i := 0
+	neg := false
+	if s[0] == '+' || s[0] == '-' {
+		neg = s[0] == '-'
+		i++
+	}
+	if i >= len(s) || len(s)-i > 18 || (s[i] == '0' && len(s)-i > 1) {
+		return 0, false
+	}
+	var v int64
+	for ; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(s[i]-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func onlyBytes(s []byte, set string) bool {
+	for _, ch := range s {
+		if bytes.IndexByte([]byte(set), ch) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlFloat matches go-yaml v2's float syntax:
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+func yamlFloat(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	} else {
+		if digits() == 0 {
+			return false
+		}
+		if i < len(s) && s[i] == '.' {
+			i++
+			digits()
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
