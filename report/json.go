@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
+	"runtime"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -83,32 +86,43 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 	bw.WriteString("{\n  \"tool\": ")
 	bw.Write(ind.Bytes())
 	bw.WriteString(",\n  \"reports\": [")
-	var buf []byte
-	for i, r := range sortedReports(res.Reports) {
-		jr := jsonReport{Source: r.Source, Document: r.Document, Object: r.Object, Kind: r.Kind, Score: r.Score,
-			Findings: make([]jsonFinding, 0, len(r.Findings))}
-		fs := append([]kubeharden.Finding(nil), r.Findings...)
-		kubeharden.SortFindings(fs)
-		for _, f := range fs {
-			jr.Findings = append(jr.Findings, jsonFinding{
-				Rule: f.RuleID, Severity: f.Severity.String(), Points: f.Points, Passed: f.Passed,
-				Message: f.Message, Path: f.Path, Line: f.Position.Line, Column: f.Position.Column,
-				Fix: f.Fix, Refs: f.Refs, Patch: f.Patch, Suppressed: f.Suppressed, SuppressReason: f.SuppressReason,
-			})
+	reports := sortedReports(res.Reports)
+	const chunk = 16 // reports rendered together
+	err = renderOrdered((len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
+		var jr jsonReport
+		var fs []kubeharden.Finding
+		for i := k * chunk; i < min(len(reports), (k+1)*chunk); i++ {
+			r := reports[i]
+			jr = jsonReport{Source: r.Source, Document: r.Document, Object: r.Object, Kind: r.Kind, Score: r.Score,
+				Findings: jr.Findings[:0]}
+			fs = append(fs[:0], r.Findings...)
+			kubeharden.SortFindings(fs)
+			for _, f := range fs {
+				jr.Findings = append(jr.Findings, jsonFinding{
+					Rule: f.RuleID, Severity: f.Severity.String(), Points: f.Points, Passed: f.Passed,
+					Message: f.Message, Path: f.Path, Line: f.Position.Line, Column: f.Position.Column,
+					Fix: f.Fix, Refs: f.Refs, Patch: f.Patch, Suppressed: f.Suppressed, SuppressReason: f.SuppressReason,
+				})
+			}
+			for j := range r.Errors {
+				jr.Errors = append(jr.Errors, toJSONError(&r.Errors[j]))
+			}
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n    "...)
+			var err error
+			if b, err = appendReport(b, &jr); err != nil {
+				return nil, err
+			}
 		}
-		for j := range r.Errors {
-			jr.Errors = append(jr.Errors, toJSONError(&r.Errors[j]))
-		}
-		b, err := appendReport(buf[:0], &jr)
-		if err != nil {
-			return err
-		}
-		buf = b
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		bw.WriteString("\n    ")
-		bw.Write(b)
+		return b, nil
+	}, func(b []byte) error {
+		_, err := bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(res.Reports) > 0 {
 		bw.WriteString("\n  ")
@@ -125,6 +139,71 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 	bw.Write(b)
 	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// renderOrdered renders n pieces on all cores and writes them in order.
+// At most a few pieces wait in memory at a time, so the output of a large
+// scan is never held whole. render receives a buffer to reuse.
+func renderOrdered(n int, render func(k int, buf []byte) ([]byte, error), write func([]byte) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || n < 2 {
+		var buf []byte
+		for k := 0; k < n; k++ {
+			b, err := render(k, buf[:0])
+			if err != nil {
+				return err
+			}
+			if err := write(b); err != nil {
+				return err
+			}
+			buf = b
+		}
+		return nil
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	pending := make(chan chan result, 2*workers)
+	free := make(chan []byte, 2*workers+2)
+	stop := make(chan struct{})
+	go func() {
+		defer close(pending)
+		for k := 0; k < n; k++ {
+			ch := make(chan result, 1)
+			select {
+			case pending <- ch:
+			case <-stop:
+				return
+			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			default:
+			}
+			go func() {
+				b, err := render(k, buf[:0])
+				ch <- result{b, err}
+			}()
+		}
+	}()
+	var err error
+	for ch := range pending {
+		r := <-ch
+		if err == nil {
+			if err = r.err; err == nil {
+				err = write(r.b)
+			}
+			if err != nil {
+				close(stop)
+			}
+		}
+		select {
+		case free <- r.b:
+		default:
+		}
+	}
+	return err
 }
 
 func nonEmpty(s, def string) string {
@@ -203,11 +282,10 @@ func appendReport(b []byte, jr *jsonReport) ([]byte, error) {
 			}
 			if len(f.Patch) > 0 {
 				b = appendKey(b, in3, "patch", true)
-				p, err := json.MarshalIndent(f.Patch, in3[1:], "  ")
-				if err != nil {
+				var err error
+				if b, err = appendPatch(b, f.Patch, in3[1:]); err != nil {
 					return nil, err
 				}
-				b = append(b, p...)
 			}
 			b = appendKey(b, in3, "suppressed", true)
 			b = strconv.AppendBool(b, f.Suppressed)
@@ -233,6 +311,139 @@ func appendReport(b []byte, jr *jsonReport) ([]byte, error) {
 	return b, nil
 }
 
+// appendPatch writes ops exactly as json.MarshalIndent(ops, prefix, "  ").
+func appendPatch(b []byte, ops []kubeharden.PatchOp, prefix string) ([]byte, error) {
+	b = append(b, '[')
+	for i := range ops {
+		op := &ops[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendNewline(b, prefix, 1)
+		b = append(b, '{')
+		b = appendNewline(b, prefix, 2)
+		b = append(b, `"op": `...)
+		b = appendString(b, op.Op)
+		b = append(b, ',')
+		b = appendNewline(b, prefix, 2)
+		b = append(b, `"path": `...)
+		b = appendString(b, op.Path)
+		if op.From != "" {
+			b = append(b, ',')
+			b = appendNewline(b, prefix, 2)
+			b = append(b, `"from": `...)
+			b = appendString(b, op.From)
+		}
+		if op.Value != nil {
+			b = append(b, ',')
+			b = appendNewline(b, prefix, 2)
+			b = append(b, `"value": `...)
+			var err error
+			if b, err = appendValue(b, op.Value, prefix, 2); err != nil {
+				return nil, err
+			}
+		}
+		b = appendNewline(b, prefix, 1)
+		b = append(b, '}')
+	}
+	b = appendNewline(b, prefix, 0)
+	return append(b, ']'), nil
+}
+
+func appendNewline(b []byte, prefix string, depth int) []byte {
+	b = append(b, '\n')
+	b = append(b, prefix...)
+	for range depth {
+		b = append(b, ' ', ' ')
+	}
+	return b
+}
+
+// appendValue writes v as json.MarshalIndent would at the given depth; the
+// value shapes of patches are written directly, anything else through
+// encoding/json.
+func appendValue(b []byte, v any, prefix string, depth int) ([]byte, error) {
+	var err error
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendString(b, x), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case []string:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		if len(x) == 0 {
+			return append(b, "[]"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, prefix, depth+1)
+			b = appendString(b, e)
+		}
+		b = appendNewline(b, prefix, depth)
+		return append(b, ']'), nil
+	case []any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		if len(x) == 0 {
+			return append(b, "[]"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, prefix, depth+1)
+			if b, err = appendValue(b, e, prefix, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		b = appendNewline(b, prefix, depth)
+		return append(b, ']'), nil
+	case map[string]any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		if len(x) == 0 {
+			return append(b, "{}"...), nil
+		}
+		b = append(b, '{')
+		for i, k := range slices.Sorted(maps.Keys(x)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendNewline(b, prefix, depth+1)
+			b = appendString(b, k)
+			b = append(b, ':', ' ')
+			if b, err = appendValue(b, x[k], prefix, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		b = appendNewline(b, prefix, depth)
+		return append(b, '}'), nil
+	}
+	in := prefix
+	for range depth {
+		in += "  "
+	}
+	p, err := json.MarshalIndent(v, in, "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, p...), nil
+}
+
 func appendKey(b []byte, indent, key string, comma bool) []byte {
 	if comma {
 		b = append(b, ',')
@@ -245,6 +456,9 @@ func appendKey(b []byte, indent, key string, comma bool) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// safeASCII marks with '1' the ASCII bytes encoding/json writes unescaped.
+const safeASCII = "00000000000000000000000000000000110111011111111111111111111101011111111111111111111111111111011111111111111111111111111111111111"
+
 // appendString quotes s exactly as encoding/json does (HTML-safe escapes,
 // U+2028 and U+2029 escaped, invalid UTF-8 replaced by U+FFFD).
 func appendString(b []byte, s string) []byte {
@@ -253,7 +467,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if safeASCII[c] == '1' {
 				i++
 				continue
 			}

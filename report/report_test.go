@@ -293,6 +293,20 @@ func TestAppendReportMatchesMarshalIndent(t *testing.T) {
 				Path: "spec.containers[0]", Line: 4, Column: 7, Fix: "do <this> & that", Refs: []string{"CIS 1.2.3", "kubesec X"},
 				Patch: []kubeharden.PatchOp{{Op: "add", Path: "/spec/x", Value: map[string]any{"a": []int{1}}}}, Suppressed: true, SuppressReason: "why"},
 			{Rule: "r/Two", Severity: "low", Points: 1, Passed: true, Message: "ok"},
+			{Rule: "r/Three", Severity: "medium", Message: "patch shapes", Patch: []kubeharden.PatchOp{
+				{Op: "replace", Path: "/a", Value: "x<y>&z"},
+				{Op: "add", Path: "/b", Value: map[string]any{"z": true, "a": []any{1, "two", map[string]any{}, []string{}, nil,
+					map[string]any{"n": int64(-3), "f": 1.5, "s": []string{"ALL", "NET_RAW"}}}, "m": map[string]string{"k": "v"}}},
+				{Op: "move", Path: "/c", From: "/d"},
+				{Op: "add", Path: "/e", Value: []string(nil)},
+				{Op: "add", Path: "/f", Value: map[string]any(nil)},
+				{Op: "add", Path: "/g", Value: []any{}},
+				{Op: "add", Path: "/h", Value: false},
+				{Op: "add", Path: "/i", Value: 1e21},
+				{Op: "add", Path: "/j", Value: struct {
+					A int `json:"a"`
+				}{7}},
+			}},
 		},
 		Errors: []jsonError{{Source: "s", Document: 1, Line: 2, Message: "m"}},
 	}
