@@ -1,9 +1,10 @@
 package kubeharden
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -321,19 +322,26 @@ func (r *Report) filter(keep func(Finding) bool) []Finding {
 // SortFindings orders findings deterministically: failed before passed,
 // then by severity (highest first), rule ID and path.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Passed != b.Passed {
-			return !a.Passed
+	slices.SortStableFunc(fs, func(a, b Finding) int { return CompareFindings(&a, &b) })
+}
+
+// CompareFindings is the order of SortFindings as a comparison function
+// (negative when a comes first), for sorting pointers or indexes to
+// findings without moving them.
+func CompareFindings(a, b *Finding) int {
+	if a.Passed != b.Passed {
+		if !a.Passed {
+			return -1
 		}
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		return a.Path < b.Path
-	})
+		return 1
+	}
+	if a.Severity != b.Severity {
+		return cmp.Compare(b.Severity, a.Severity)
+	}
+	if c := strings.Compare(a.RuleID, b.RuleID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Path, b.Path)
 }
 
 // InputError is a problem with an input that stopped one document (or one

@@ -1,9 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/kubeharden/kubeharden"
@@ -97,15 +98,14 @@ func Write(w io.Writer, f Format, res Result, opts Options) error {
 // modifying the caller's slice.
 func sortedReports(rs []kubeharden.Report) []kubeharden.Report {
 	out := append([]kubeharden.Report(nil), rs...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Source != b.Source {
-			return a.Source < b.Source
+	slices.SortStableFunc(out, func(a, b kubeharden.Report) int {
+		if c := strings.Compare(a.Source, b.Source); c != 0 {
+			return c
 		}
-		if a.Document != b.Document {
-			return a.Document < b.Document
+		if c := cmp.Compare(a.Document, b.Document); c != 0 {
+			return c
 		}
-		return a.Object < b.Object
+		return strings.Compare(a.Object, b.Object)
 	})
 	return out
 }

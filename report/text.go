@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kubeharden/kubeharden"
 )
@@ -32,75 +35,143 @@ func WriteText(w io.Writer, res Result, opts Options) error {
 	}
 	var objects, failed, suppressed, passed int
 	bySev := map[kubeharden.Severity]int{}
-	lastSource := "\x00"
-	for _, r := range sortedReports(res.Reports) {
+	reports := sortedReports(res.Reports)
+	for i := range reports {
 		objects++
-		if r.Source != lastSource {
-			if lastSource != "\x00" {
-				fmt.Fprintln(bw)
-			}
-			src := r.Source
-			if src == "" {
-				src = "(input)"
-			}
-			fmt.Fprintln(bw, paint(ansiBold, src))
-			lastSource = r.Source
-		}
-		fs := append([]kubeharden.Finding(nil), r.Findings...)
-		kubeharden.SortFindings(fs)
-		var nf int
-		for _, f := range fs {
-			if !f.Passed && !f.Suppressed {
-				nf++
-			}
-		}
-		scoreCol := ansiGreen
-		if r.Score < 0 {
-			scoreCol = ansiRed
-		}
-		fmt.Fprintf(bw, "  %s  score %s  (%d failed of %d)\n", paint(ansiBold, objectName(r)), paint(scoreCol, fmt.Sprint(r.Score)), nf, len(fs))
-		for _, f := range fs {
+		for j := range reports[i].Findings {
+			f := &reports[i].Findings[j]
 			switch {
 			case f.Suppressed:
 				suppressed++
-				fmt.Fprintf(bw, "    %s %s  %s%s\n", paint(ansiDim, "SUPPRESSED"), f.RuleID, f.Message, reasonSuffix(f.SuppressReason))
-				continue
 			case f.Passed:
 				passed++
-				if opts.ShowPassed {
-					fmt.Fprintf(bw, "    %s %s  %s\n", paint(ansiGreen, "PASS"), f.RuleID, f.Message)
+			default:
+				failed++
+				bySev[f.Severity]++
+			}
+		}
+	}
+	const chunk = 32 // reports rendered together
+	err := renderOrdered((len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
+		var fs []*kubeharden.Finding
+		for i := k * chunk; i < min(len(reports), (k+1)*chunk); i++ {
+			r := &reports[i]
+			if i == 0 || reports[i-1].Source != r.Source {
+				if i > 0 {
+					b = append(b, '\n')
 				}
-				continue
+				src := r.Source
+				if src == "" {
+					src = "(input)"
+				}
+				b = append(b, paint(ansiBold, src)...)
+				b = append(b, '\n')
 			}
-			failed++
-			bySev[f.Severity]++
-			sev := strings.ToUpper(f.Severity.String())
-			col := ansiCyan
-			switch {
-			case f.Severity >= kubeharden.SeverityHigh:
-				col = ansiRed
-			case f.Severity >= kubeharden.SeverityMedium:
-				col = ansiYellow
+			fs = fs[:0]
+			nf := 0
+			for j := range r.Findings {
+				f := &r.Findings[j]
+				fs = append(fs, f)
+				if !f.Passed && !f.Suppressed {
+					nf++
+				}
 			}
-			loc := ""
-			if f.Position.Line > 0 {
-				loc = fmt.Sprintf(" %d:%d", f.Position.Line, f.Position.Column)
+			slices.SortStableFunc(fs, kubeharden.CompareFindings)
+			scoreCol := ansiGreen
+			if r.Score < 0 {
+				scoreCol = ansiRed
 			}
-			fmt.Fprintf(bw, "    %-8s %s%s  %s", paint(col, sev), f.RuleID, paint(ansiDim, loc), f.Message)
-			if f.Points != 0 {
-				fmt.Fprintf(bw, " (%+d)", f.Points)
+			b = append(b, "  "...)
+			b = append(b, paint(ansiBold, objectName(*r))...)
+			b = append(b, "  score "...)
+			b = append(b, paint(scoreCol, strconv.Itoa(r.Score))...)
+			b = append(b, "  ("...)
+			b = strconv.AppendInt(b, int64(nf), 10)
+			b = append(b, " failed of "...)
+			b = strconv.AppendInt(b, int64(len(fs)), 10)
+			b = append(b, ")\n"...)
+			for _, f := range fs {
+				switch {
+				case f.Suppressed:
+					b = append(b, "    "...)
+					b = append(b, paint(ansiDim, "SUPPRESSED")...)
+					b = append(b, ' ')
+					b = append(b, f.RuleID...)
+					b = append(b, "  "...)
+					b = append(b, f.Message...)
+					b = append(b, reasonSuffix(f.SuppressReason)...)
+					b = append(b, '\n')
+					continue
+				case f.Passed:
+					if opts.ShowPassed {
+						b = append(b, "    "...)
+						b = append(b, paint(ansiGreen, "PASS")...)
+						b = append(b, ' ')
+						b = append(b, f.RuleID...)
+						b = append(b, "  "...)
+						b = append(b, f.Message...)
+						b = append(b, '\n')
+					}
+					continue
+				}
+				col := ansiCyan
+				switch {
+				case f.Severity >= kubeharden.SeverityHigh:
+					col = ansiRed
+				case f.Severity >= kubeharden.SeverityMedium:
+					col = ansiYellow
+				}
+				b = append(b, "    "...)
+				sev := paint(col, strings.ToUpper(f.Severity.String()))
+				b = append(b, sev...)
+				for n := utf8.RuneCountInString(sev); n < 8; n++ {
+					b = append(b, ' ')
+				}
+				b = append(b, ' ')
+				b = append(b, f.RuleID...)
+				if f.Position.Line > 0 {
+					loc := " " + strconv.Itoa(f.Position.Line) + ":" + strconv.Itoa(f.Position.Column)
+					b = append(b, paint(ansiDim, loc)...)
+				} else {
+					b = append(b, paint(ansiDim, "")...)
+				}
+				b = append(b, "  "...)
+				b = append(b, f.Message...)
+				if f.Points != 0 {
+					b = append(b, " ("...)
+					if f.Points > 0 {
+						b = append(b, '+')
+					}
+					b = strconv.AppendInt(b, int64(f.Points), 10)
+					b = append(b, ')')
+				}
+				b = append(b, '\n')
+				if f.Path != "" {
+					b = append(b, "             at "...)
+					b = append(b, f.Path...)
+					b = append(b, '\n')
+				}
+				if f.Fix != "" {
+					b = append(b, "             fix: "...)
+					b = append(b, f.Fix...)
+					b = append(b, '\n')
+				}
 			}
-			fmt.Fprintln(bw)
-			if f.Path != "" {
-				fmt.Fprintf(bw, "             at %s\n", f.Path)
-			}
-			if f.Fix != "" {
-				fmt.Fprintf(bw, "             fix: %s\n", f.Fix)
+			for _, e := range r.Errors {
+				b = append(b, "    "...)
+				b = append(b, paint(ansiRed, "ERROR")...)
+				b = append(b, ' ')
+				b = append(b, e.Error()...)
+				b = append(b, '\n')
 			}
 		}
-		for _, e := range r.Errors {
-			fmt.Fprintf(bw, "    %s %s\n", paint(ansiRed, "ERROR"), e.Error())
-		}
+		return b, nil
+	}, func(b []byte) error {
+		_, err := bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(res.Errors) > 0 {
 		if objects > 0 {
