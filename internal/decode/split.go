@@ -253,6 +253,7 @@ func blankOrComments(buf []byte) bool {
 // list of objects.
 func (s *splitter) splitJSON(data []byte) {
 	off := 0
+	line, counted := 1, 0 // line of data[counted]
 	for !s.full {
 		off += skipSpace(data[off:])
 		if off >= len(data) {
@@ -260,7 +261,8 @@ func (s *splitter) splitJSON(data []byte) {
 		}
 		idx := s.index
 		s.index++
-		line := 1 + bytes.Count(data[:off], nl)
+		line += bytes.Count(data[counted:off], nl)
+		counted = off
 		n, err := valueEnd(data[off:], s.opts.MaxDepth)
 		if err != nil {
 			s.fail(idx, line+bytes.Count(data[off:off+n], nl), err)
