@@ -23,6 +23,9 @@ type blockIndex struct {
 	// rootLine and rootCol position the root container when they differ
 	// from its first entry (a JSON object starts at its brace).
 	rootLine, rootCol int
+	// first[p+1] is the first child of node p (p = -1: the root) and
+	// sibling[c] the next child of the same parent; -1 ends a chain.
+	first, sibling []int32
 }
 
 type bnode struct {
@@ -227,7 +230,31 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		}
 		skipAbove = col
 	}
-	return idx
+	return idx.link()
+}
+
+// link chains every node's children in document order (slot 0 of first
+// stands for the root container), so that lookups walk only the children
+// of each node on the path.
+func (b *blockIndex) link() *blockIndex {
+	n := len(b.nodes)
+	b.first = make([]int32, n+1)
+	b.sibling = make([]int32, n)
+	last := make([]int32, n+1)
+	for i := range last {
+		last[i], b.first[i] = -1, -1
+	}
+	for i := range b.nodes {
+		b.sibling[i] = -1
+		p := b.nodes[i].parent + 1
+		if last[p] >= 0 {
+			b.sibling[last[p]] = int32(i)
+		} else {
+			b.first[p] = int32(i)
+		}
+		last[p] = int32(i)
+	}
+	return b
 }
 
 // splitKey finds "key:" at the start of s. isKey is false when s is a plain
@@ -349,9 +376,8 @@ func (b *blockIndex) lookup(raw []byte, path string) (line, col int, exact, ok b
 		next := int32(-1)
 		if s.index >= 0 {
 			n := 0
-			for i := cur + 1; i < int32(len(b.nodes)); i++ {
-				nd := &b.nodes[i]
-				if nd.parent == cur && nd.item {
+			for i := b.first[cur+1]; i >= 0; i = b.sibling[i] {
+				if b.nodes[i].item {
 					if n == s.index {
 						next = i
 						break
@@ -360,9 +386,9 @@ func (b *blockIndex) lookup(raw []byte, path string) (line, col int, exact, ok b
 				}
 			}
 		} else {
-			for i := cur + 1; i < int32(len(b.nodes)); i++ {
+			for i := b.first[cur+1]; i >= 0; i = b.sibling[i] {
 				nd := &b.nodes[i]
-				if nd.parent == cur && !nd.item && string(raw[nd.keyStart:nd.keyEnd]) == s.key {
+				if !nd.item && string(raw[nd.keyStart:nd.keyEnd]) == s.key {
 					next = i // the last duplicate wins, as in the API server
 				}
 			}
@@ -419,34 +445,14 @@ func (b *blockIndex) duplicateFree(raw []byte) bool {
 	if b.mayHideDuplicates {
 		return false
 	}
-	n := len(b.nodes)
-	// Children of a parent are chained in document order; slot 0 of last
-	// stands for the root container (parent -1).
-	next := make([]int32, n)
-	last := make([]int32, n+1)
-	first := make([]int32, n+1)
-	for i := range last {
-		last[i], first[i] = -1, -1
-	}
-	for i := range b.nodes {
-		nd := &b.nodes[i]
-		next[i] = -1
-		if nd.item {
-			continue
-		}
-		p := nd.parent + 1
-		if last[p] >= 0 {
-			next[last[p]] = int32(i)
-		} else {
-			first[p] = int32(i)
-		}
-		last[p] = int32(i)
-	}
+	next, first := b.sibling, b.first
 	var seen map[string]struct{}
 	for p := range first {
 		count := 0
 		for c := first[p]; c >= 0; c = next[c] {
-			count++
+			if !b.nodes[c].item {
+				count++
+			}
 		}
 		if count < 2 {
 			continue

@@ -340,7 +340,7 @@ func TestValueEnd(t *testing.T) {
 
 func TestJSONPositionsAfterNumbers(t *testing.T) {
 	js := `{"spec":{"replicas":2,"template":{"spec":{"containers":[{"ports":[{"containerPort":8080}],"name":"a"}]}}}}`
-	j := &jsonLocator{raw: []byte(js)}
+	j := newJSONLocator([]byte(js))
 	_, col, exact, ok := j.lookup("spec.template.spec.containers[0].name")
 	require.True(t, ok)
 	assert.True(t, exact)

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/kubeharden/kubeharden"
 	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
@@ -147,7 +149,8 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 	var pos *positioner
 	var problems []FieldProblem
 	var js []byte
-	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+	depth := -1 // unknown
+	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && isJSON(raw, t, line, &pos, &depth) {
 		js = t
 	} else {
 		if bytes.IndexByte(raw, '&') >= 0 {
@@ -213,7 +216,10 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 	if bytes.Equal(js, []byte("null")) {
 		return
 	}
-	if d := jsonDepth(js); d > s.opts.MaxDepth {
+	if depth < 0 {
+		depth = jsonDepth(js)
+	}
+	if d := depth; d > s.opts.MaxDepth {
 		s.fail(idx, line, fmt.Errorf("%w (%d levels, limit %d)", ErrTooDeep, d, s.opts.MaxDepth))
 		return
 	}
@@ -245,6 +251,24 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 		}
 	}
 	s.docs = append(s.docs, d)
+}
+
+// isJSON reports whether the document t (raw without surrounding space) is
+// one JSON value. The common case is validated and indexed for positions
+// in one pass, which also measures its depth; texts the indexer cannot
+// decide are left to encoding/json.
+func isJSON(raw, t []byte, line int, pos **positioner, depth *int) bool {
+	idx, d, verdict := indexJSON(raw)
+	switch verdict {
+	case jsonValid:
+		p := newPositioner(raw, line)
+		p.blockOnce.Do(func() { p.json = &jsonLocator{raw: raw, idx: idx} })
+		*pos, *depth = p, d
+		return true
+	case jsonUnsure:
+		return json.Valid(t)
+	}
+	return len(t) != len(bytes.Trim(raw, " \t\r\n")) && json.Valid(t) // odd surrounding space
 }
 
 // expand treats a top-level array as a list of objects.
@@ -475,6 +499,9 @@ func slowMeta(js []byte, m *Meta) error {
 // duplicates found during YAML conversion) and never stop the decode; a type
 // mismatch is an error (wrapping ErrType) positioned at the field.
 func (d *Document) Into(v any) ([]FieldProblem, error) {
+	if intoFast(d.JSON, v) {
+		return append([]FieldProblem(nil), d.Problems...), nil
+	}
 	strict, err := kjson.UnmarshalStrict(d.JSON, v)
 	if err != nil {
 		msg := err.Error()
@@ -523,6 +550,28 @@ func (d *Document) Into(v any) ([]FieldProblem, error) {
 			Message: fmt.Sprintf("unknown field %q: the API server drops it, so whatever it was meant to set is not set", path)})
 	}
 	return problems, nil
+}
+
+// intoFast decodes the common case with the JSON v2 decoder, which is
+// about twice as fast as the API server's, and reports whether it did.
+// It only answers where the two provably agree: the target is a fresh
+// object of a Kubernetes API type (k8s.io/api), the text has no null
+// (whose treatment differs between the decoders), and the decode succeeds
+// with no unknown, duplicate or case-variant member and no invalid UTF-8.
+// Everything else, including any failure, is left to the exact decoder on
+// a zeroed value. A differential test and a fuzz target compare the two.
+func intoFast(js []byte, v any) bool {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct ||
+		!strings.HasPrefix(rv.Elem().Type().PkgPath(), "k8s.io/api/") || !rv.Elem().IsZero() ||
+		bytes.Contains(js, []byte("null")) {
+		return false
+	}
+	if err := jsonv2.Unmarshal(js, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		rv.Elem().SetZero()
+		return false
+	}
+	return true
 }
 
 // indexedPath turns a field path without sequence indices, as the JSON
@@ -652,7 +701,6 @@ type positioner struct {
 	blockOnce sync.Once
 	block     *blockIndex
 	json      *jsonLocator
-	jsonMu    sync.Mutex // the locator builds its line table lazily
 }
 
 func newPositioner(raw []byte, line int) *positioner { return &positioner{raw: raw, base: line} }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
 
@@ -90,10 +91,35 @@ func checkDuplicateClaim(t *testing.T, bi *blockIndex, data []byte) {
 func FuzzJSONIndex(f *testing.F) {
 	f.Add([]byte(`{"a":{"b":[1,{"c":"d"}],"e":{}},"f":[[],[2]]}`))
 	f.Add([]byte("{\n  \"x\": \"é\",\n  \"y\": [ true , null ]\n}"))
+	f.Add([]byte(`[1, -0.5e+3, "\u00e9\n", true, false, null, {}, [], {"a": {"b": [0]}}]`))
+	f.Add([]byte(`{"a": 01}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 4096 || !json.Valid(data) {
+		if len(data) > 4096 {
+			return
+		}
+		checkJSONVerdict(t, data)
+		if !json.Valid(data) {
 			return
 		}
 		checkJSONAgainstTree(t, "fuzz", data)
 	})
+}
+
+// checkJSONVerdict: the indexer's validity verdict is json.Valid's, and
+// its depth is jsonDepth's.
+func checkJSONVerdict(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return
+	}
+	_, depth, verdict := indexJSON(data)
+	if verdict == jsonUnsure {
+		return
+	}
+	if valid := json.Valid(data); valid != (verdict == jsonValid) {
+		t.Fatalf("%q: json.Valid %v, indexer %v", data, valid, verdict)
+	}
+	if verdict == jsonValid && depth != jsonDepth(data) {
+		t.Fatalf("%q: depth %d, jsonDepth %d", data, depth, jsonDepth(data))
+	}
 }

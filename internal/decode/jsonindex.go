@@ -1,187 +1,315 @@
 package decode
 
+import "unicode/utf8"
+
 // jsonLocator resolves field paths directly on JSON text: the JSON
 // counterpart of blockIndex, so JSON documents never pay for a YAML parse
-// to get positions. One pass indexes every key and array element with its
-// line and column (columns count characters, as yaml.v3 does); lookups then
-// walk the index. It declines (nil index) on escaped keys it would have to
-// decode, and the yaml.v3 tree answers those documents.
+// to get positions. indexJSON records every key and array element with its
+// line and column (columns count characters, as yaml.v3 does) while it
+// validates the text; lookups then walk the index. There is no index for
+// texts with escaped keys it would have to decode: the yaml.v3 tree
+// answers those documents.
 type jsonLocator struct {
-	raw   []byte
-	built bool
-	idx   *blockIndex
+	raw []byte
+	idx *blockIndex
 }
 
 // lookup returns the 1-based line and column of path.
 func (j *jsonLocator) lookup(path string) (line, col int, exact, ok bool) {
-	if !j.built {
-		j.idx, j.built = buildJSONIndex(j.raw), true
-	}
 	if j.idx == nil {
 		return 0, 0, false, false
 	}
 	return j.idx.lookup(j.raw, path)
 }
 
-// jsonScanner tracks line and character column while it walks JSON.
-type jsonScanner struct {
-	raw       []byte
-	i         int
-	line, col int
-}
+// jsonVerdict is what indexJSON found.
+type jsonVerdict int
 
-func (s *jsonScanner) advance(n int) {
-	end := min(s.i+n, len(s.raw))
-	for ; s.i < end; s.i++ {
-		c := s.raw[s.i]
-		switch {
-		case c == '\n':
-			s.line++
-			s.col = 1
-		case c == '\r':
-			// CRLF counts once (at the LF); a lone CR breaks the line, as
-			// in YAML.
-			if s.i+1 >= len(s.raw) || s.raw[s.i+1] != '\n' {
-				s.line++
-				s.col = 1
-			}
-		case c&0xC0 != 0x80:
-			s.col++
-		}
+const (
+	jsonInvalid jsonVerdict = iota // not one JSON value (maybe YAML)
+	jsonValid                      // exactly one valid JSON value
+	jsonUnsure                     // nested too deeply to scan here
+)
+
+// maxIndexDepth bounds the indexer's recursion; deeper texts are left to
+// encoding/json.
+const maxIndexDepth = 10000
+
+// indexJSON validates raw as one JSON value (the grammar json.Valid
+// accepts; raw is valid UTF-8) and indexes it in the same pass. It also
+// returns the value's nesting depth. idx is nil when the text is not
+// valid, or has escaped keys the index would have to decode.
+func indexJSON(raw []byte) (idx *blockIndex, depth int, verdict jsonVerdict) {
+	s := &jsonIndexer{raw: raw, line: 1, col: 1, idx: &blockIndex{nodes: make([]bnode, 0, 64)}}
+	s.ws()
+	if s.i >= len(raw) {
+		return nil, 0, jsonInvalid
 	}
+	s.idx.rootLine, s.idx.rootCol = s.line, s.column()
+	ok := s.value(-1)
+	if s.tooDeep {
+		return nil, 0, jsonUnsure
+	}
+	if !ok {
+		return nil, 0, jsonInvalid
+	}
+	s.ws()
+	if s.i < len(raw) {
+		return nil, 0, jsonInvalid
+	}
+	if s.escapedKey {
+		return nil, s.maxDepth, jsonValid
+	}
+	return s.idx.link(), s.maxDepth, jsonValid
 }
 
-func (s *jsonScanner) skipSpace() {
+type jsonIndexer struct {
+	raw        []byte
+	i          int
+	line       int
+	colPos     int // col is the 1-based column of raw[colPos]
+	col        int
+	idx        *blockIndex
+	depth      int
+	maxDepth   int
+	escapedKey bool
+	tooDeep    bool
+	closed     bool // the last next() closed its container
+}
+
+// ws skips JSON whitespace, counting lines (CRLF once, a lone CR as a
+// break, as in YAML). Line breaks occur nowhere else in valid JSON.
+func (s *jsonIndexer) ws() {
 	for s.i < len(s.raw) {
 		switch s.raw[s.i] {
-		case ' ', '\t', '\r', '\n':
-			s.advance(1)
+		case ' ', '\t':
+			s.i++
+		case '\n':
+			s.i++
+			s.newline()
+		case '\r':
+			s.i++
+			if s.i < len(s.raw) && s.raw[s.i] == '\n' {
+				s.i++
+			}
+			s.newline()
 		default:
 			return
 		}
 	}
 }
 
-// skipString moves past a string starting at s.i; escaped reports whether
-// it contained escapes.
-func (s *jsonScanner) skipString() (start, end int, escaped, ok bool) {
-	start = s.i + 1
-	for k := start; k < len(s.raw); k++ {
-		switch s.raw[k] {
-		case '\\':
-			escaped = true
-			k++
-		case '"':
-			s.advance(k + 1 - s.i)
-			return start, k, escaped, true
-		}
-	}
-	return 0, 0, false, false
+func (s *jsonIndexer) newline() {
+	s.line++
+	s.colPos, s.col = s.i, 1
 }
 
-// buildJSONIndex indexes a JSON value; nil when it cannot.
-func buildJSONIndex(raw []byte) *blockIndex {
-	s := &jsonScanner{raw: raw, line: 1, col: 1}
-	idx := &blockIndex{nodes: make([]bnode, 0, 64)}
-	type frame struct {
-		arr   bool
-		owner int32
+// column is the character column of raw[i], counted on from the last one.
+func (s *jsonIndexer) column() int {
+	s.col += utf8.RuneCount(s.raw[s.colPos:s.i])
+	s.colPos = s.i
+	return s.col
+}
+
+func (s *jsonIndexer) open() bool {
+	s.depth++
+	if s.depth > maxIndexDepth {
+		s.tooDeep = true
+		return false
 	}
-	var stack []frame
-	owner := int32(-1) // owner of the next value in an object
-	expectKey := false
-	s.skipSpace()
-	if s.i >= len(raw) {
-		return nil
+	s.maxDepth = max(s.maxDepth, s.depth)
+	s.i++
+	s.ws()
+	return true
+}
+
+// value scans the value at s.i, owned by node owner.
+func (s *jsonIndexer) value(owner int32) bool {
+	if s.i >= len(s.raw) {
+		return false
 	}
-	idx.rootLine, idx.rootCol = s.line, s.col
-	for {
-		s.skipSpace()
-		if s.i >= len(raw) {
-			if len(stack) == 0 {
-				return idx
-			}
-			return nil
+	switch s.raw[s.i] {
+	case '{':
+		if !s.open() {
+			return false
 		}
-		c := raw[s.i]
-		switch {
-		case expectKey && c == '"':
-			line, col := s.line, s.col
-			start, end, escaped, ok := s.skipString()
-			if !ok || escaped {
-				return nil
+		if s.i < len(s.raw) && s.raw[s.i] == '}' {
+			s.i++
+			s.depth--
+			return true
+		}
+		for {
+			if s.i >= len(s.raw) || s.raw[s.i] != '"' {
+				return false
 			}
-			idx.nodes = append(idx.nodes, bnode{keyStart: int32(start), keyEnd: int32(end), parent: stack[len(stack)-1].owner,
+			line, col := s.line, s.column()
+			start := s.i + 1
+			end, escaped, ok := s.str()
+			if !ok {
+				return false
+			}
+			s.escapedKey = s.escapedKey || escaped
+			s.idx.nodes = append(s.idx.nodes, bnode{keyStart: int32(start), keyEnd: int32(end), parent: owner,
 				line: int32(line), col: int32(col)})
-			owner = int32(len(idx.nodes) - 1)
-			s.skipSpace()
-			if s.i >= len(raw) || raw[s.i] != ':' {
-				return nil
+			k := int32(len(s.idx.nodes) - 1)
+			s.ws()
+			if s.i >= len(s.raw) || s.raw[s.i] != ':' {
+				return false
 			}
-			s.advance(1)
-			expectKey = false
-			continue
-		case c == '}' || c == ']':
-			if len(stack) == 0 {
-				return nil
+			s.i++
+			s.ws()
+			if !s.value(k) {
+				return false
 			}
-			stack = stack[:len(stack)-1]
-			s.advance(1)
-			expectKey = false
-			if len(stack) == 0 {
-				s.skipSpace()
-				if s.i < len(raw) {
-					return nil
-				}
-				return idx
+			if !s.next('}') {
+				return s.done()
 			}
-			continue
-		case c == ',':
-			if len(stack) == 0 {
-				return nil
-			}
-			s.advance(1)
-			expectKey = !stack[len(stack)-1].arr
-			continue
-		case expectKey:
-			return nil
 		}
-		// A value starts here.
-		valueOwner := owner
-		if len(stack) > 0 && stack[len(stack)-1].arr {
-			idx.nodes = append(idx.nodes, bnode{keyStart: -1, keyEnd: -1, parent: stack[len(stack)-1].owner, item: true,
-				line: int32(s.line), col: int32(s.col)})
-			valueOwner = int32(len(idx.nodes) - 1)
+	case '[':
+		if !s.open() {
+			return false
 		}
-		switch c {
-		case '{', '[':
-			stack = append(stack, frame{arr: c == '[', owner: valueOwner})
-			s.advance(1)
-			expectKey = c == '{'
-			if expectKey {
-				// An empty object closes at once.
-				s.skipSpace()
-				if s.i < len(raw) && raw[s.i] == '}' {
-					expectKey = false
+		if s.i < len(s.raw) && s.raw[s.i] == ']' {
+			s.i++
+			s.depth--
+			return true
+		}
+		for {
+			s.idx.nodes = append(s.idx.nodes, bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true,
+				line: int32(s.line), col: int32(s.column())})
+			if !s.value(int32(len(s.idx.nodes) - 1)) {
+				return false
+			}
+			if !s.next(']') {
+				return s.done()
+			}
+		}
+	case '"':
+		_, _, ok := s.str()
+		return ok
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	}
+	return s.number()
+}
+
+// next moves past the separator after a member or element: true when
+// another one follows, false when the container closed with closer (or
+// the text is broken: then closed is unset).
+func (s *jsonIndexer) next(closer byte) bool {
+	s.ws()
+	s.closed = false
+	if s.i >= len(s.raw) {
+		return false
+	}
+	switch s.raw[s.i] {
+	case ',':
+		s.i++
+		s.ws()
+		return true
+	case closer:
+		s.i++
+		s.depth--
+		s.closed = true
+	}
+	return false
+}
+
+// done reports whether the container closed properly.
+func (s *jsonIndexer) done() bool { return s.closed }
+
+// str moves past the string at s.i and returns the index of its closing
+// quote; escaped tells whether it had escapes.
+func (s *jsonIndexer) str() (end int, escaped, ok bool) {
+	r := s.raw
+	for i := s.i + 1; i < len(r); {
+		c := r[i]
+		switch {
+		case c == '"':
+			s.i = i + 1
+			return i, escaped, true
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(r) {
+				return 0, false, false
+			}
+			switch r[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(r) || !isHex(r[i+2]) || !isHex(r[i+3]) || !isHex(r[i+4]) || !isHex(r[i+5]) {
+					return 0, false, false
 				}
+				i += 6
+			default:
+				return 0, false, false
 			}
-		case '"':
-			if _, _, _, ok := s.skipString(); !ok {
-				return nil
-			}
+		case c < 0x20:
+			return 0, false, false
 		default:
-			n, err := valueEnd(raw[s.i:], 1)
-			if err != nil || n == 0 {
-				return nil
-			}
-			s.advance(n)
-		}
-		if len(stack) == 0 {
-			s.skipSpace()
-			if s.i < len(raw) {
-				return nil
-			}
-			return idx
+			i++
 		}
 	}
+	return 0, false, false
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func (s *jsonIndexer) literal(lit string) bool {
+	if len(s.raw)-s.i < len(lit) || string(s.raw[s.i:s.i+len(lit)]) != lit {
+		return false
+	}
+	s.i += len(lit)
+	return true
+}
+
+// number moves past -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?
+func (s *jsonIndexer) number() bool {
+	r, i := s.raw, s.i
+	digits := func() int {
+		n := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(r) && r[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(r) && r[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(r) && r[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(r) && (r[i] == 'e' || r[i] == 'E') {
+		i++
+		if i < len(r) && (r[i] == '+' || r[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	s.i = i
+	return true
+}
+
+// newJSONLocator indexes raw for lookups.
+func newJSONLocator(raw []byte) *jsonLocator {
+	idx, _, _ := indexJSON(raw)
+	return &jsonLocator{raw: raw, idx: idx}
 }

@@ -39,7 +39,7 @@ func checkJSONAgainstTree(t *testing.T, name string, raw []byte) int {
 		paths = append(paths, path+".doesNotExist", path+"[3]")
 	}
 	paths = append(paths, "")
-	j := &jsonLocator{raw: raw}
+	j := newJSONLocator(raw)
 	n := 0
 	for _, path := range paths {
 		gl, gc, ge, ok := j.lookup(path)
@@ -65,7 +65,7 @@ func TestJSONLocatorAgreesWithYAMLTree(t *testing.T) {
 		assert.Positive(t, checkJSONAgainstTree(t, in, []byte(in)), in)
 	}
 	// Escaped keys are left to the tree.
-	_, _, _, ok := (&jsonLocator{raw: []byte(`{"a\u0062": 1}`)}).lookup("ab")
+	_, _, _, ok := newJSONLocator([]byte(`{"a\u0062": 1}`)).lookup("ab")
 	assert.False(t, ok)
 }
 
@@ -103,4 +103,23 @@ func TestJSONLocatorOnCorpus(t *testing.T) {
 	}))
 	t.Logf("%d paths compared", compared)
 	assert.Greater(t, compared, 1000)
+}
+
+func TestIndexJSONVerdicts(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `[]`, ` {"a":1} `, `{"a":[1,2,{"b":null}],"c":"\u00e9\"\\\/\b\f\n\r\t"}`, `[-0, 0.5, 1e9, -1E-2, 2e+3, true, false, null]`,
+		`{`, `}`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[,1]`, `{"a":1 "b":2}`, `[01]`, `[1.]`, `[.5]`, `[1e]`, `[-]`, `[+1]`,
+		`["a\x"]`, `["\u12G4"]`, "[\"a\tb\"]", `[tru]`, `[nul]`, `{"a":1}{"b":2}`, `{"a":1} x`, `[NaN]`, `{'a':1}`, `{a:1}`,
+		"{\"a\":\r\n1}", `[[[[[]]]]]`, `"x"`, `1`,
+	} {
+		data := []byte(in)
+		_, depth, verdict := indexJSON(data)
+		assert.Equal(t, json.Valid(data), verdict == jsonValid, in)
+		if verdict == jsonValid {
+			assert.Equal(t, jsonDepth(data), depth, in)
+		}
+	}
+	deep := []byte(strings.Repeat("[", maxIndexDepth+1) + strings.Repeat("]", maxIndexDepth+1))
+	_, _, verdict := indexJSON(deep)
+	assert.Equal(t, jsonUnsure, verdict, "texts nested beyond the indexer's bound are left to encoding/json")
 }

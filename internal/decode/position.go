@@ -2,7 +2,6 @@ package decode
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -159,16 +158,16 @@ func (p *positioner) lookup(path string) (line, col int, exact, ok bool) {
 		if p.root != nil || p.err != nil {
 			return // already parsed for the alias check
 		}
-		if t := bytes.TrimSpace(p.raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
-			p.json = &jsonLocator{raw: p.raw}
-			return
+		if t := bytes.TrimSpace(p.raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+			if idx, _, verdict := indexJSON(p.raw); verdict == jsonValid {
+				p.json = &jsonLocator{raw: p.raw, idx: idx}
+				return
+			}
 		}
 		p.block = buildBlockIndex(p.raw)
 	})
 	if p.json != nil {
-		p.jsonMu.Lock()
 		l, c, e, ok := p.json.lookup(path)
-		p.jsonMu.Unlock()
 		if ok {
 			return l + p.base - 1, c, e, true
 		}
