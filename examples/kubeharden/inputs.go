@@ -126,6 +126,18 @@ func readInput(in input, stdin io.Reader, maxBytes int64) ([]byte, error) {
 		}
 		defer f.Close()
 		r = f
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= maxBytes {
+			// One read into a buffer of the right size; a file that
+			// grows meanwhile still meets the limit below.
+			buf := bytes.NewBuffer(make([]byte, 0, st.Size()+512))
+			if _, err := buf.ReadFrom(io.LimitReader(f, maxBytes+1)); err != nil {
+				return nil, err
+			}
+			if int64(buf.Len()) > maxBytes {
+				return nil, fmt.Errorf("%w (%d bytes; raise --max-file-bytes)", errTooLarge, maxBytes)
+			}
+			return buf.Bytes(), nil
+		}
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {

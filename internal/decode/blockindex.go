@@ -483,3 +483,23 @@ func (b *blockIndex) duplicateFree(raw []byte) bool {
 	}
 	return true
 }
+
+// onceAtTop reports whether none of keys appears more than once at the top
+// level of the indexed document.
+func (b *blockIndex) onceAtTop(raw []byte, keys ...string) bool {
+	var counts [8]int
+	for i := b.first[0]; i >= 0; i = b.sibling[i] {
+		nd := &b.nodes[i]
+		if nd.item {
+			return false
+		}
+		for k, key := range keys {
+			if string(raw[nd.keyStart:nd.keyEnd]) == key {
+				if counts[k]++; counts[k] > 1 {
+					return false
+				}
+			}
+		}
+	}
+	return len(keys) <= len(counts)
+}

@@ -346,6 +346,25 @@ func TestJSONPositionsAfterNumbers(t *testing.T) {
 	assert.True(t, exact)
 	assert.Equal(t, strings.Index(js, `"name"`)+1, col)
 	var m Meta
-	assert.True(t, fastMeta([]byte(`{"kind":"Pod","spec":{"n":1},"metadata":{"name":"a"}}`), &m))
+	assert.True(t, fastMeta([]byte(`{"kind":"Pod","spec":{"n":1},"metadata":{"name":"a"}}`), &m, false))
 	assert.Equal(t, "a", m.Name)
+}
+
+// With the top level known to hold each of apiVersion, kind and metadata
+// once, the scan stops after the three; otherwise the last duplicate wins.
+func TestFastMetaStopsEarly(t *testing.T) {
+	var m Meta
+	js := []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{"x":"y"}},"spec":{"broken`)
+	assert.True(t, fastMeta(js, &m, true), "the spec is never read")
+	assert.Equal(t, Meta{APIVersion: "v1", Kind: "Pod", Name: "a", Labels: map[string]string{"x": "y"}}, m)
+	assert.False(t, fastMeta(js, &m, false))
+	dup := []byte(`{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"},"kind":"Service"}`)
+	assert.True(t, fastMeta(dup, &m, false))
+	assert.Equal(t, "Service", m.Kind)
+	bad := []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":1}}`)
+	assert.False(t, fastMeta(bad, &m, true), "a wrong type is never accepted")
+	docs, errs := Split([]byte(`{"apiVersion":"v1","kind":"Pod","kind":"Service","metadata":{"name":"a"}}`), "x.json", Options{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 1)
+	assert.Equal(t, "Service", docs[0].Meta.Kind, "duplicates at the top level are read to the end")
 }

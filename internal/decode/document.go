@@ -149,9 +149,11 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 	var pos *positioner
 	var problems []FieldProblem
 	var js []byte
-	depth := -1 // unknown
+	depth := -1      // unknown
+	metaOnce := false // the top level holds apiVersion, kind and metadata once at most
 	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && isJSON(raw, t, line, &pos, &depth) {
 		js = t
+		metaOnce = pos != nil && pos.json != nil && pos.json.idx != nil && pos.json.idx.onceAtTop(raw, "apiVersion", "kind", "metadata")
 	} else {
 		if bytes.IndexByte(raw, '&') >= 0 {
 			// Anchors exist: measure what the aliases expand to before
@@ -181,6 +183,7 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 			}
 		}
 		if bi != nil && bi.duplicateFree(raw) {
+			metaOnce = true
 			// Unique string keys: the direct conversions give the same
 			// values as sigs.k8s.io/yaml at a fraction of the cost.
 			var ok bool
@@ -235,7 +238,7 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 		return
 	}
 	d := &Document{Source: s.source, Index: idx, Item: -1, Line: line, Raw: raw, JSON: js, Problems: problems, pos: pos}
-	if err := decodeMeta(js, &d.Meta); err != nil {
+	if err := decodeMetaOnce(js, &d.Meta, metaOnce); err != nil {
 		// Keep the document: a typed decode reports the same problem with
 		// its position, and kubesec-compatible callers still name it.
 		d.MetaErr = d.Error(err, "metadata")
@@ -322,7 +325,14 @@ func isList(kind string) bool {
 }
 
 func decodeMeta(js []byte, m *Meta) error {
-	if fastMeta(js, m) {
+	return decodeMetaOnce(js, m, false)
+}
+
+// decodeMetaOnce is decodeMeta for a document whose top level is known to
+// hold apiVersion, kind and metadata at most once each: the scan then
+// stops as soon as it has all three, without walking the spec.
+func decodeMetaOnce(js []byte, m *Meta, once bool) error {
+	if fastMeta(js, m, once) {
 		return nil
 	}
 	*m = Meta{}
@@ -334,20 +344,28 @@ func decodeMeta(js []byte, m *Meta) error {
 // typed). It declines (false) on anything unusual — escaped keys, non-string
 // values — so that slowMeta gives the exact API-server reading and error.
 // Like encoding/json, the last of duplicate keys wins.
-func fastMeta(js []byte, m *Meta) bool {
+func fastMeta(js []byte, m *Meta, once bool) bool {
 	var out Meta
+	seen, done := 0, false
 	ok := eachMember(js, func(key, val []byte) bool {
 		switch string(key) {
 		case "apiVersion":
-			return jsonString(val, &out.APIVersion)
+			if !jsonString(val, &out.APIVersion) {
+				return false
+			}
 		case "kind":
-			return jsonString(val, &out.Kind)
+			if !jsonString(val, &out.Kind) {
+				return false
+			}
 		case "metadata":
 			out.Name, out.Namespace, out.Labels, out.Annotations = "", "", nil, nil
 			if val[0] == 'n' {
-				return string(val) == "null"
+				if string(val) != "null" {
+					return false
+				}
+				break
 			}
-			return eachMember(val, func(k, v []byte) bool {
+			if !eachMember(val, func(k, v []byte) bool {
 				switch string(k) {
 				case "name":
 					return jsonString(v, &out.Name)
@@ -359,14 +377,20 @@ func fastMeta(js []byte, m *Meta) bool {
 					return stringMap(v, &out.Annotations)
 				}
 				return true
-			})
+			}) {
+				return false
+			}
+		default:
+			return true
 		}
-		return true
+		seen++
+		done = once && seen == 3 // the rest cannot change the answer
+		return !done
 	})
-	if ok {
+	if ok || done {
 		*m = out
 	}
-	return ok
+	return ok || done
 }
 
 // eachMember calls fn for every member of the JSON object js, with the raw
