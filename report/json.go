@@ -90,13 +90,16 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 	const chunk = 16 // reports rendered together
 	err = renderOrdered((len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
 		var jr jsonReport
-		var fs []kubeharden.Finding
+		var fs []*kubeharden.Finding
 		for i := k * chunk; i < min(len(reports), (k+1)*chunk); i++ {
-			r := reports[i]
+			r := &reports[i]
 			jr = jsonReport{Source: r.Source, Document: r.Document, Object: r.Object, Kind: r.Kind, Score: r.Score,
 				Findings: jr.Findings[:0]}
-			fs = append(fs[:0], r.Findings...)
-			kubeharden.SortFindings(fs)
+			fs = fs[:0]
+			for j := range r.Findings {
+				fs = append(fs, &r.Findings[j])
+			}
+			slices.SortStableFunc(fs, kubeharden.CompareFindings)
 			for _, f := range fs {
 				jr.Findings = append(jr.Findings, jsonFinding{
 					Rule: f.RuleID, Severity: f.Severity.String(), Points: f.Points, Passed: f.Passed,
@@ -456,6 +459,22 @@ func appendKey(b []byte, indent, key string, comma bool) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// needsEscape reports whether any byte of w (eight bytes of a string) is
+// not plain ASCII that encoding/json writes as is: a control character,
+// '"', '\\', '<', '>', '&', or a byte of a multi-byte character.
+func needsEscape(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	return (w&highs)|((w-0x20*ones)&^w&highs)|hasZero(w^('"'*ones))|hasZero(w^('\\'*ones))|
+		hasZero(w^('<'*ones))|hasZero(w^('>'*ones))|hasZero(w^('&'*ones)) != 0
+}
+
+func load8(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
 // safeASCII marks with '1' the ASCII bytes encoding/json writes unescaped.
 const safeASCII = "00000000000000000000000000000000110111011111111111111111111101011111111111111111111111111111011111111111111111111111111111111111"
 
@@ -465,6 +484,13 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip eight plain bytes at a time.
+		for i+8 <= len(s) && !needsEscape(load8(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] == '1' {

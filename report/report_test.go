@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -316,5 +317,26 @@ func TestAppendReportMatchesMarshalIndent(t *testing.T) {
 		got, err := appendReport(nil, &r)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got))
+	}
+}
+
+// appendString quotes every string as encoding/json does, whatever falls
+// on the eight-byte boundaries of its fast scan.
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	specials := []string{"a", "\"", "\\", "<", ">", "&", "\x00", "\x1f", "\x7f", "é", "\u2028", "\u2029", "\xff", "\n", " ", "~"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 5000; n++ {
+		var sb strings.Builder
+		for k := rng.IntN(40); k > 0; k-- {
+			if rng.IntN(4) == 0 {
+				sb.WriteString(specials[rng.IntN(len(specials))])
+			} else {
+				sb.WriteByte(byte('a' + rng.IntN(26)))
+			}
+		}
+		s := sb.String()
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
 	}
 }
