@@ -431,11 +431,25 @@ func mayResolveNonString(k []byte) bool {
 	if len(k) > 5 {
 		return false
 	}
-	switch string(bytes.ToLower(k)) {
-	case "y", "yes", "n", "no", "true", "false", "on", "off", "null":
-		return true
+	for _, w := range [...]string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"} {
+		if foldEqual(k, w) {
+			return true
+		}
 	}
 	return false
+}
+
+// foldEqual compares k with the lower-case ASCII word w, ignoring case.
+func foldEqual(k []byte, w string) bool {
+	if len(k) != len(w) {
+		return false
+	}
+	for i := range k {
+		if k[i]|0x20 != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // duplicateFree reports whether the index proves that no mapping of the

@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -819,7 +820,7 @@ func smallDecimal(s []byte) (int64, bool) {
 
 func onlyBytes(s []byte, set string) bool {
 	for _, ch := range s {
-		if bytes.IndexByte([]byte(set), ch) < 0 {
+		if strings.IndexByte(set, ch) < 0 {
 			return false
 		}
 	}
