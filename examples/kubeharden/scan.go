@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kubeharden/kubeharden"
@@ -401,21 +402,23 @@ func parallel(ctx context.Context, jobs, n int, fn func(int)) {
 		return
 	}
 	jobs = min(jobs, n)
-	next := make(chan int)
+	// Workers take the next index from a shared counter: no channel
+	// hand-off (and no parking and waking) per item.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < jobs; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
 				fn(i)
 			}
 		}()
 	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 }
 
