@@ -17,6 +17,13 @@ type scanner struct {
 	opts     *scanOpts
 }
 
+// patch attaches a JSON Patch to f unless the caller asked for none.
+func (s *scanner) patch(f *kubeharden.Finding, ops ...kubeharden.PatchOp) {
+	if !s.opts.noPatches {
+		f.Patch = ops
+	}
+}
+
 func (s *scanner) fail(r *kubeharden.Rule, msg, path, fix string) *kubeharden.Finding {
 	f := r.Fail(msg, path)
 	if fix != "" {
@@ -266,7 +273,9 @@ func (s *scanner) run(o *object) {
 		for i := range podChecks {
 			podChecks[i].run(s, podChecks[i].rule, p)
 		}
-		s.patchPod(p, from)
+		if !s.opts.noPatches {
+			s.patchPod(p, from)
+		}
 		checkDashboard(s, p, o.meta)
 		s.checkPSS(o.pod, s.opts)
 	}

@@ -68,7 +68,7 @@ func checkWritableHostPath(s *scanner, r *kubeharden.Rule, p *podCtx) {
 			mp := c.path + ".volumeMounts[" + strconv.Itoa(j) + "]"
 			f := s.fail(r, fmt.Sprintf("container %s mounts the hostPath volume %q at %s writable", c, m.Name, m.MountPath), mp+".readOnly",
 				"set "+mp+".readOnly: true")
-			f.Patch = []kubeharden.PatchOp{{Op: "add", Path: pointer(mp) + "/readOnly", Value: true}}
+			s.patch(f, kubeharden.PatchOp{Op: "add", Path: pointer(mp) + "/readOnly", Value: true})
 		}
 	}
 }

@@ -77,10 +77,14 @@ type Options struct {
 	// SandboxedRuntime accepts as sandboxed, besides the names it
 	// recognises (runsc, anything containing gvisor, kata*).
 	SandboxRuntimeClasses []string
+	// NoPatches leaves Finding.Patch empty, for callers that never show
+	// the JSON Patches (building them is about a tenth of a scan).
+	NoPatches bool
 }
 
 // scanOpts are Options resolved once per scan.
 type scanOpts struct {
+	noPatches    bool
 	pssMinor     int
 	pssLabel     string
 	pssEnforce   int
@@ -103,7 +107,7 @@ func resolve(opts Options) (scanOpts, error) {
 		root = defaultMeshRootNS
 	}
 	return scanOpts{pssMinor: m, pssLabel: label, pssEnforce: lvl, pssLevelName: opts.PSSLevel, meshRoot: root,
-		sandboxes: opts.SandboxRuntimeClasses}, nil
+		sandboxes: opts.SandboxRuntimeClasses, noPatches: opts.NoPatches}, nil
 }
 
 // SuppressAnnotation is the object annotation that suppresses rules for

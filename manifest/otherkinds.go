@@ -143,7 +143,7 @@ func checkServiceAccountObject(s *scanner, o *corev1.ServiceAccount) {
 			msg = "the namespace's default ServiceAccount mounts its token into every pod that does not choose another account"
 		}
 		f := s.fail(&ruleServiceAccountAutomount, msg, "automountServiceAccountToken", "set automountServiceAccountToken: false")
-		f.Patch = []kubeharden.PatchOp{{Op: "add", Path: "/automountServiceAccountToken", Value: false}}
+		s.patch(f, kubeharden.PatchOp{Op: "add", Path: "/automountServiceAccountToken", Value: false})
 	}
 	if len(o.Secrets) > 0 {
 		names := make([]string, 0, len(o.Secrets))

@@ -209,3 +209,26 @@ func TestPatchParentsExist(t *testing.T) {
 		}
 	}
 }
+
+// NoPatches drops every patch and changes nothing else.
+func TestNoPatches(t *testing.T) {
+	withPatches := 0
+	for _, doc := range patchDocs {
+		full, errs := Scan("p.json", []byte(doc), Options{})
+		require.Empty(t, errs)
+		bare, errs := Scan("p.json", []byte(doc), Options{NoPatches: true})
+		require.Empty(t, errs)
+		require.Len(t, bare, len(full))
+		for i := range full {
+			for j := range full[i].Findings {
+				if full[i].Findings[j].Patch != nil {
+					withPatches++
+				}
+				full[i].Findings[j].Patch = nil
+				assert.Nil(t, bare[i].Findings[j].Patch, "%s", bare[i].Findings[j].RuleID)
+			}
+			assert.Equal(t, full[i], bare[i])
+		}
+	}
+	assert.Positive(t, withPatches)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/kubelet"
 	"github.com/kubeharden/kubeharden/manifest"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/netpol"
 	"github.com/kubeharden/kubeharden/seccomp"
 )
@@ -92,7 +93,9 @@ func scanWhole(t inputType, source string, data []byte, s *settings) ([]kubehard
 }
 
 func (s *settings) manifestOptions() manifest.Options {
-	o := manifest.Options{PSSLevel: s.pss, PSSVersion: s.pssVer}
+	o := manifest.Options{PSSLevel: s.pss, PSSVersion: s.pssVer,
+		// Only these formats print JSON Patches.
+		NoPatches: s.format != report.FormatJSON && s.format != report.FormatPatch}
 	if s.compat == "kubesec" {
 		o.Compat = manifest.CompatKubesec
 	}
