@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -49,6 +50,10 @@ type blockConv struct {
 	out   []byte
 	pos   int // start of the first line not consumed yet
 	depth int
+	// last is the line read last: a dedent is peeked at by every
+	// enclosing collection in turn.
+	last   cline
+	cached bool
 }
 
 // cline is one line with content: raw[start:end] without its break.
@@ -70,6 +75,13 @@ func (l cline) at(raw []byte, col int) byte {
 // U+FFFE, U+FFFF, NEL, LS, PS). raw is valid UTF-8.
 func plainText(raw []byte) bool {
 	for i := 0; i < len(raw); i++ {
+		// Eight printable ASCII bytes or LFs at a time.
+		for i+8 <= len(raw) && plainWord(binary.LittleEndian.Uint64(raw[i:])) {
+			i += 8
+		}
+		if i >= len(raw) {
+			break
+		}
 		c := raw[i]
 		switch {
 		case c >= 0x20 && c < 0x7f:
@@ -98,8 +110,29 @@ func plainText(raw []byte) bool {
 	return true
 }
 
+// plainWord reports whether all eight bytes of w are printable ASCII
+// (0x20..0x7e) or LF.
+func plainWord(w uint64) bool {
+	const ones, highs uint64 = 0x0101010101010101, 0x8080808080808080
+	if w&highs != 0 {
+		return false
+	}
+	// Per byte, exactly (seven-bit bytes never carry into the next):
+	// the high bit is set where a byte is >= 0x20, where it is 0x7f and
+	// where it is LF.
+	printable := ((w & ^highs) + 0x60*ones) & highs
+	del := w ^ (0x7f * ones)
+	isDel := ^((del + ^highs) | del) & highs
+	lf := w ^ ('\n' * ones)
+	isLF := ^((lf + ^highs) | lf) & highs
+	return (printable|isLF)&^isDel == highs
+}
+
 // line reads the line starting at pos.
 func (c *blockConv) line(pos int) cline {
+	if c.cached && c.last.start == pos {
+		return c.last
+	}
 	end := bytes.IndexByte(c.raw[pos:], '\n')
 	next := len(c.raw)
 	if end < 0 {
@@ -115,7 +148,8 @@ func (c *blockConv) line(pos int) cline {
 	for pos+ind < end && c.raw[pos+ind] == ' ' {
 		ind++
 	}
-	return cline{start: pos, end: end, next: next, indent: ind}
+	c.last, c.cached = cline{start: pos, end: end, next: next, indent: ind}, true
+	return c.last
 }
 
 // peek returns the next line with content, skipping blank and comment
@@ -176,19 +210,20 @@ func (c *blockConv) key(l cline, col int) (valCol int, quoted, isKey, ok bool) {
 	case '{', '[', '&', '*', '!', '|', '>', '%', '@', '`', ',', ']', '}', '#', '?', ':', '-':
 		return 0, false, false, true // not a plain key (or one the fast path leaves alone)
 	}
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ':':
-			if i+1 == len(s) || s[i+1] == ' ' {
-				return col + i + 1, false, true, true
-			}
-		case '#':
-			if s[i-1] == ' ' {
-				return 0, false, false, true
-			}
+	for off := 0; ; {
+		j := bytes.IndexByte(s[off:], ':')
+		if j < 0 {
+			return 0, false, false, true
 		}
+		i := off + j
+		if i+1 == len(s) || s[i+1] == ' ' {
+			if bytes.Contains(s[:i], []byte(" #")) {
+				return 0, false, false, true // a comment starts before it
+			}
+			return col + i + 1, false, true, true
+		}
+		off = i + 1
 	}
-	return 0, false, false, true
 }
 
 // emitKey writes the JSON key for the key at column col of l.
@@ -706,11 +741,26 @@ func appendQuoted(b, s []byte) ([]byte, bool) {
 	return appendJSONBytes(b, val), true
 }
 
+// jsonSpecialWord reports whether any of the eight bytes of w needs an
+// escape in a JSON string: a control character, '"' or '\\'. Bytes of
+// multi-byte characters count too (they are copied by the slow loop).
+func jsonSpecialWord(w uint64) bool {
+	const ones, highs uint64 = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	return (w&highs)|((w-0x20*ones)&^w&highs)|hasZero(w^('"'*ones))|hasZero(w^('\\'*ones)) != 0
+}
+
 // appendJSONBytes quotes s, which is valid UTF-8, as a JSON string.
 func appendJSONBytes(b, s []byte) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
+		for i+8 <= len(s) && !jsonSpecialWord(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		ch := s[i]
 		if ch >= 0x20 && ch != '"' && ch != '\\' {
 			continue

@@ -1,7 +1,9 @@
 package decode
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,4 +156,28 @@ func FuzzBlockJSON(f *testing.F) {
 		}
 		checkBlockConversion(t, "fuzz", data)
 	})
+}
+
+// The eight-byte checks agree with their byte-by-byte definitions.
+func TestWordChecks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	interesting := []byte{0, 1, '\t', '\n', '\r', 0x1f, ' ', '!', '"', '\\', '~', 0x7f, 0x80, 0xc2, 0xff, 'a', '#'}
+	for n := 0; n < 200000; n++ {
+		var b [8]byte
+		for i := range b {
+			if rng.IntN(2) == 0 {
+				b[i] = interesting[rng.IntN(len(interesting))]
+			} else {
+				b[i] = byte(rng.IntN(256))
+			}
+		}
+		w := binary.LittleEndian.Uint64(b[:])
+		plain, special := true, false
+		for _, c := range b {
+			plain = plain && (c >= 0x20 && c < 0x7f || c == '\n')
+			special = special || c < 0x20 || c == '"' || c == '\\' || c >= 0x80
+		}
+		require.Equal(t, plain, plainWord(w), "%q", b)
+		require.Equal(t, special, jsonSpecialWord(w), "%q", b)
+	}
 }

@@ -149,7 +149,7 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 	var pos *positioner
 	var problems []FieldProblem
 	var js []byte
-	depth := -1      // unknown
+	depth := -1       // unknown
 	metaOnce := false // the top level holds apiVersion, kind and metadata once at most
 	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') && isJSON(raw, t, line, &pos, &depth) {
 		js = t
