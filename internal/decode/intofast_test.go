@@ -94,6 +94,11 @@ func TestIntoFastAgreesWithAPIServerDecoder(t *testing.T) {
 			assert.True(t, reflect.DeepEqual(v, exact), "%s", c.js)
 		}
 	}
+	// Base64 corner cases ([]byte fields): whatever the fast decoder
+	// accepts, the API server's decoder accepts with the same bytes.
+	for _, v := range []string{`"aGVsbG8"`, `"aGVs-G8="`, `"aGVs_G8="`, `"aGVsbG8=="`, `"a"`, `""`, `"aGVs bG8="`, `"YR=="`, `"YQ"`} {
+		checkIntoFast(t, v, []byte(`{"data":{"k":`+v+`}}`), func() any { return &corev1.Secret{} })
+	}
 	// Other targets never take the fast path.
 	var m map[string]any
 	assert.False(t, intoFast([]byte(`{"a":1}`), &m))
