@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,7 @@ func BenchmarkScan1000SmallDeploymentsJSON(b *testing.B) {
 // time and per second of CPU time (the figure that depends least on how
 // busy the shared machine is).
 func benchScan(b *testing.B, path string, n int) {
+	defer cliGC()()
 	s := &settings{jobs: runtime.GOMAXPROCS(0), maxBytes: 32 << 20, format: report.FormatText}
 	b.ReportAllocs()
 	cpu := cpuTime()
@@ -111,6 +113,18 @@ func benchScan(b *testing.B, path string, n int) {
 		}
 	}
 	reportRates(b, n, cpuTime()-cpu)
+}
+
+// cliGC applies the garbage collector settings of the kubeharden command
+// (tuneGC) for a benchmark, and returns the function that restores the
+// test binary's.
+func cliGC() (restore func()) {
+	gc := debug.SetGCPercent(gcPercent)
+	limit := debug.SetMemoryLimit(gcMemoryLimit)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 func reportRates(b *testing.B, n int, cpu time.Duration) {
@@ -167,6 +181,7 @@ func BenchmarkCLI1000(b *testing.B) {
 		p := input.path(b, 1000)
 		for _, format := range []string{"text", "json"} {
 			b.Run(input.name+"/"+format, func(b *testing.B) {
+				defer cliGC()()
 				cpu := cpuTime()
 				for b.Loop() {
 					if code := run(context.Background(), []string{"scan", "--format", format, "--fail-on", "none", p}, nil, io.Discard, io.Discard); code != 0 {

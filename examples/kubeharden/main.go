@@ -64,12 +64,17 @@ func main() {
 // scans from tripling their heap. GOGC and GOMEMLIMIT still win when set.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
+		debug.SetGCPercent(gcPercent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(512 << 20)
+		debug.SetMemoryLimit(gcMemoryLimit)
 	}
 }
+
+const (
+	gcPercent     = 200
+	gcMemoryLimit = 512 << 20
+)
 
 // run is main without the process: testable end to end.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -14,8 +14,8 @@ import (
 	"github.com/kubeharden/kubeharden/internal/decode"
 	"github.com/kubeharden/kubeharden/kubelet"
 	"github.com/kubeharden/kubeharden/manifest"
-	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/netpol"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/seccomp"
 )
 
