@@ -172,12 +172,14 @@ func TestWordChecks(t *testing.T) {
 			}
 		}
 		w := binary.LittleEndian.Uint64(b[:])
-		plain, special := true, false
+		plain, special, stop := true, false, false
 		for _, c := range b {
 			plain = plain && (c >= 0x20 && c < 0x7f || c == '\n')
 			special = special || c < 0x20 || c == '"' || c == '\\' || c >= 0x80
+			stop = stop || c < 0x20 || c == '"' || c == '\\'
 		}
 		require.Equal(t, plain, plainWord(w), "%q", b)
 		require.Equal(t, special, jsonSpecialWord(w), "%q", b)
+		require.Equal(t, stop, strStopWord(w), "%q", b)
 	}
 }

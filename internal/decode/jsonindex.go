@@ -1,6 +1,9 @@
 package decode
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
 
 // jsonLocator resolves field paths directly on JSON text: the JSON
 // counterpart of blockIndex, so JSON documents never pay for a YAML parse
@@ -227,6 +230,12 @@ func (s *jsonIndexer) done() bool { return s.closed }
 func (s *jsonIndexer) str() (end int, escaped, ok bool) {
 	r := s.raw
 	for i := s.i + 1; i < len(r); {
+		for i+8 <= len(r) && !strStopWord(binary.LittleEndian.Uint64(r[i:])) {
+			i += 8
+		}
+		if i >= len(r) {
+			break
+		}
 		c := r[i]
 		switch {
 		case c == '"':
@@ -255,6 +264,14 @@ func (s *jsonIndexer) str() (end int, escaped, ok bool) {
 		}
 	}
 	return 0, false, false
+}
+
+// strStopWord reports whether any of the eight bytes of w ends a plain run
+// inside a JSON string: '"', '\\' or a control character.
+func strStopWord(w uint64) bool {
+	const ones, highs uint64 = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	return ((w-0x20*ones)&^w&highs)|hasZero(w^('"'*ones))|hasZero(w^('\\'*ones)) != 0
 }
 
 func isHex(c byte) bool {
