@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -280,4 +281,25 @@ func TestUnknownResourceMessage(t *testing.T) {
 		`audit/UnknownResource: rules[0]: the core group "" serves no resource "secret", so this entry never matches anything (did you mean "secrets"?)`,
 		"audit/UnreachableRule: rules[0] can never match: every resource it lists belongs to another API group or does not exist",
 	}, msgs)
+}
+
+// The WrongGroup fix names the same group on every run: resources served by
+// several groups list them sorted (map order used to decide).
+func TestWrongGroupFixIsStable(t *testing.T) {
+	policy := []byte("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Request\n  resources: [{group: '', resources: [deployments]}]\n- level: Metadata\n")
+	for range 20 {
+		reports, errs := Scan("p.yaml", policy, Options{})
+		require.Empty(t, errs)
+		found := false
+		for _, f := range reports[0].Findings {
+			if f.RuleID == "audit/WrongGroup" && !f.Passed {
+				found = true
+				assert.Equal(t, `move "deployments" to a resources entry with group "apps"`, f.Fix)
+			}
+		}
+		require.True(t, found)
+	}
+	for r, gs := range resourceGroups() {
+		assert.True(t, slices.IsSorted(gs), "%s: %v", r, gs)
+	}
 }

@@ -1,6 +1,9 @@
 package audit
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // builtinGroups maps each built-in group to its resources (Kubernetes
 // 1.37, plus the legacy extensions group and metrics.k8s.io). It is used to
@@ -38,12 +41,17 @@ var builtinGroups = map[string][]string{
 }
 
 // resourceGroups is the inverse of builtinGroups, built on first use.
+// Each resource's groups are sorted, so messages and fixes do not depend on
+// map order ("deployments": apps before extensions).
 var resourceGroups = sync.OnceValue(func() map[string][]string {
 	m := map[string][]string{}
 	for g, rs := range builtinGroups {
 		for _, r := range rs {
 			m[r] = append(m[r], g)
 		}
+	}
+	for _, gs := range m {
+		slices.Sort(gs)
 	}
 	return m
 })
