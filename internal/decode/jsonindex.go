@@ -60,7 +60,7 @@ func indexJSON(raw []byte) (idx *blockIndex, depth int, verdict jsonVerdict) {
 	if s.i < len(raw) {
 		return nil, 0, jsonInvalid
 	}
-	if s.escapedKey {
+	if s.escapedKey || s.full {
 		return nil, s.maxDepth, jsonValid
 	}
 	return s.idx.link(), s.maxDepth, jsonValid
@@ -78,6 +78,22 @@ type jsonIndexer struct {
 	escapedKey bool
 	tooDeep    bool
 	closed     bool // the last next() closed its container
+	full       bool // the index reached maxIndexNodes and stopped growing
+}
+
+// maxIndexNodes bounds the index of one document (about 7 MB with its
+// links); larger documents are still validated, and their positions come
+// from the yaml.v3 tree if they are ever asked for.
+const maxIndexNodes = 1 << 18
+
+// node records a key or element unless the index is full.
+func (s *jsonIndexer) node(n bnode) int32 {
+	if len(s.idx.nodes) >= maxIndexNodes {
+		s.full = true
+		return -1
+	}
+	s.idx.nodes = append(s.idx.nodes, n)
+	return int32(len(s.idx.nodes) - 1)
 }
 
 // ws skips JSON whitespace, counting lines (CRLF once, a lone CR as a
@@ -152,9 +168,7 @@ func (s *jsonIndexer) value(owner int32) bool {
 				return false
 			}
 			s.escapedKey = s.escapedKey || escaped
-			s.idx.nodes = append(s.idx.nodes, bnode{keyStart: int32(start), keyEnd: int32(end), parent: owner,
-				line: int32(line), col: int32(col)})
-			k := int32(len(s.idx.nodes) - 1)
+			k := s.node(bnode{keyStart: int32(start), keyEnd: int32(end), parent: owner, line: int32(line), col: int32(col)})
 			s.ws()
 			if s.i >= len(s.raw) || s.raw[s.i] != ':' {
 				return false
@@ -178,9 +192,8 @@ func (s *jsonIndexer) value(owner int32) bool {
 			return true
 		}
 		for {
-			s.idx.nodes = append(s.idx.nodes, bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true,
-				line: int32(s.line), col: int32(s.column())})
-			if !s.value(int32(len(s.idx.nodes) - 1)) {
+			it := s.node(bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true, line: int32(s.line), col: int32(s.column())})
+			if !s.value(it) {
 				return false
 			}
 			if !s.next(']') {

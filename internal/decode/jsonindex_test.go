@@ -123,3 +123,20 @@ func TestIndexJSONVerdicts(t *testing.T) {
 	_, _, verdict := indexJSON(deep)
 	assert.Equal(t, jsonUnsure, verdict, "texts nested beyond the indexer's bound are left to encoding/json")
 }
+
+// A document with more keys and elements than the index holds is still
+// validated; its positions come from the yaml.v3 tree.
+func TestIndexJSONBoundsItsSize(t *testing.T) {
+	big := []byte("[" + strings.Repeat("1,", maxIndexNodes) + "1]")
+	idx, depth, verdict := indexJSON(big)
+	assert.Equal(t, jsonValid, verdict)
+	assert.Nil(t, idx)
+	assert.Equal(t, 1, depth)
+	bad := []byte("[" + strings.Repeat("1,", maxIndexNodes) + "]")
+	_, _, verdict = indexJSON(bad)
+	assert.Equal(t, jsonInvalid, verdict)
+	docs, errs := Split([]byte(`{"kind":"Pod","spec":{"x":[`+strings.Repeat("1,", maxIndexNodes)+`1]}}`), "big.json", Options{})
+	require.Empty(t, errs)
+	require.Len(t, docs, 1)
+	assert.Equal(t, 1, docs[0].Position("spec.x").Line)
+}
