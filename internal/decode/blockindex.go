@@ -82,6 +82,9 @@ func buildBlockIndex(raw []byte) *blockIndex {
 		if ind == len(l) {
 			continue // blank
 		}
+		if len(idx.nodes) >= maxIndexNodes {
+			return nil // too big to index: the full parser answers, on demand
+		}
 		if skipAbove >= 0 {
 			if ind > skipAbove {
 				continue

@@ -168,3 +168,13 @@ func manyKeys(n int, dup bool) string {
 	}
 	return b.String()
 }
+
+// The block index declines documents with more keys than it holds.
+func TestBlockIndexBoundsItsSize(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i <= maxIndexNodes; i++ {
+		fmt.Fprintf(&b, "k%d: 1\n", i)
+	}
+	assert.Nil(t, buildBlockIndex([]byte(b.String())))
+	assert.NotNil(t, buildBlockIndex([]byte("a: 1\nb: [1, 2]\n")))
+}
