@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -591,8 +592,17 @@ func (p *podCtx) annotationPath(key string) string {
 	return base + ".metadata.annotations[" + key + "]"
 }
 
+// annotationKeys returns the keys of m sorted, so that findings come out in
+// the same order on every run.
+func annotationKeys(m map[string]string) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
+}
+
 func checkSeccomp(s *scanner, r *kubeharden.Rule, p *podCtx) {
-	for k := range p.annotations {
+	for _, k := range annotationKeys(p.annotations) {
 		if k == seccompPodAnnotation || strings.HasPrefix(k, seccompContainerAnnotation) {
 			s.fail(&ruleSeccompDeprecatedAnnotation, "the annotation "+k+" is deprecated and ignored by current clusters", p.annotationPath(k),
 				"move the profile to securityContext.seccompProfile and delete the annotation "+k)
@@ -619,7 +629,7 @@ func checkSeccomp(s *scanner, r *kubeharden.Rule, p *podCtx) {
 }
 
 func checkAppArmor(s *scanner, r *kubeharden.Rule, p *podCtx) {
-	for k := range p.annotations {
+	for _, k := range annotationKeys(p.annotations) {
 		if strings.HasPrefix(k, appArmorAnnotation) {
 			s.fail(&ruleAppArmorDeprecatedAnnotation, "the annotation "+k+" is deprecated since v1.30", p.annotationPath(k),
 				"move the profile to securityContext.appArmorProfile and delete the annotation "+k)
