@@ -25,31 +25,44 @@ import (
 // proved them unique. A differential test and a fuzz target hold it to
 // sigs.k8s.io/yaml.
 func blockToJSON(dst, raw []byte) (out []byte, ok bool) {
+	out, _, _, ok = convertBlock(dst, raw)
+	return out, ok
+}
+
+// convertBlock is blockToJSON that also returns the position index of
+// the text, built on the way (the same nodes buildBlockIndex records, so
+// lookups answer alike), and the nesting depth of the JSON.
+func convertBlock(dst, raw []byte) (out []byte, idx *blockIndex, depth int, ok bool) {
 	if !plainText(raw) {
-		return dst, false
+		return dst, nil, 0, false
 	}
-	c := &blockConv{raw: raw, out: dst}
+	c := &blockConv{raw: raw, out: dst, posLine: 1, idx: &blockIndex{nodes: make([]bnode, 0, 64)}}
 	l, found := c.peek()
 	if !found {
-		return dst, false // empty documents are null
+		return dst, nil, 0, false // empty documents are null
 	}
-	if !c.node(l, l.indent) {
-		return dst, false
+	c.idx.rootLine, c.idx.rootCol = l.num, l.indent+1 // a root sequence sits at its first dash
+	if !c.node(l, l.indent, -1) {
+		return dst, nil, 0, false
 	}
 	if _, more := c.peek(); more {
-		return dst, false // something less indented than the root
+		return dst, nil, 0, false // something less indented than the root
 	}
-	return c.out, true
+	return c.out, c.idx.link(), c.maxOpen, true
 }
 
 // maxBlockDepth bounds recursion; deeper documents take the general path.
 const maxBlockDepth = 100
 
 type blockConv struct {
-	raw   []byte
-	out   []byte
-	pos   int // start of the first line not consumed yet
-	depth int
+	raw     []byte
+	out     []byte
+	pos     int // start of the first line not consumed yet
+	posLine int // its 1-based line number
+	depth   int
+	idx     *blockIndex
+	open    int // containers open in out
+	maxOpen int
 	// last is the line read last: a dedent is peeked at by every
 	// enclosing collection in turn.
 	last   cline
@@ -60,6 +73,7 @@ type blockConv struct {
 type cline struct {
 	start, end, next int
 	indent           int
+	num              int // 1-based line number
 }
 
 func (l cline) at(raw []byte, col int) byte {
@@ -128,8 +142,9 @@ func plainWord(w uint64) bool {
 	return (printable|isLF)&^isDel == highs
 }
 
-// line reads the line starting at pos.
-func (c *blockConv) line(pos int) cline {
+// line reads the line starting at c.pos.
+func (c *blockConv) line() cline {
+	pos := c.pos
 	if c.cached && c.last.start == pos {
 		return c.last
 	}
@@ -148,19 +163,45 @@ func (c *blockConv) line(pos int) cline {
 	for pos+ind < end && c.raw[pos+ind] == ' ' {
 		ind++
 	}
-	c.last, c.cached = cline{start: pos, end: end, next: next, indent: ind}, true
+	c.last, c.cached = cline{start: pos, end: end, next: next, indent: ind, num: c.posLine}, true
 	return c.last
+}
+
+// consume moves past line l (the line at c.pos).
+func (c *blockConv) consume(l cline) {
+	c.pos, c.posLine = l.next, l.num+1
+}
+
+// openC and closeC write a container's brackets, tracking the depth.
+func (c *blockConv) openC(b byte) {
+	c.out = append(c.out, b)
+	c.open++
+	c.maxOpen = max(c.maxOpen, c.open)
+}
+
+func (c *blockConv) closeC(b byte) {
+	c.out = append(c.out, b)
+	c.open--
+}
+
+// addNode records a key or sequence item in the index.
+func (c *blockConv) addNode(n bnode) (int32, bool) {
+	if len(c.idx.nodes) >= maxIndexNodes {
+		return -1, false
+	}
+	c.idx.nodes = append(c.idx.nodes, n)
+	return int32(len(c.idx.nodes) - 1), true
 }
 
 // peek returns the next line with content, skipping blank and comment
 // lines (and consuming them); found is false at the end.
 func (c *blockConv) peek() (cline, bool) {
 	for c.pos < len(c.raw) {
-		l := c.line(c.pos)
+		l := c.line()
 		if l.start+l.indent < l.end && c.raw[l.start+l.indent] != '#' {
 			return l, true
 		}
-		c.pos = l.next
+		c.consume(l)
 	}
 	return cline{}, false
 }
@@ -172,16 +213,16 @@ func (c *blockConv) isDash(l cline, col int) bool {
 
 // node converts the block node whose content starts at column col of l
 // (a mapping or a sequence; a lone scalar line declines).
-func (c *blockConv) node(l cline, col int) bool {
+func (c *blockConv) node(l cline, col int, owner int32) bool {
 	if c.depth++; c.depth > maxBlockDepth {
 		return false
 	}
 	defer func() { c.depth-- }()
 	if c.isDash(l, col) {
-		return c.sequence(l, col)
+		return c.sequence(l, col, owner)
 	}
 	if _, _, isKey, ok := c.key(l, col); ok && isKey {
-		return c.mapping(l, col)
+		return c.mapping(l, col, owner)
 	}
 	return false
 }
@@ -226,31 +267,37 @@ func (c *blockConv) key(l cline, col int) (valCol int, quoted, isKey, ok bool) {
 	}
 }
 
-// emitKey writes the JSON key for the key at column col of l.
-func (c *blockConv) emitKey(l cline, col, valCol int, quoted bool) bool {
+// emitKey writes the JSON key for the key at column col of l and records
+// it in the index under owner. Quoted keys with escapes are declined: the
+// index compares keys as written.
+func (c *blockConv) emitKey(l cline, col, valCol int, quoted bool, owner int32) (int32, bool) {
 	s := c.raw[l.start+col : l.start+valCol-1]
+	start := l.start + col
 	if quoted {
 		end, _ := quotedEnd(s)
-		var ok bool
-		c.out, ok = appendQuoted(c.out, s[:end])
-		if !ok {
-			return false
+		body := s[1 : end-1]
+		if bytes.IndexByte(body, '\\') >= 0 && s[0] == '"' || bytes.IndexByte(body, '\'') >= 0 && s[0] == '\'' {
+			return -1, false
 		}
+		c.out = appendJSONBytes(c.out, body)
+		s = body
+		start++
 	} else {
 		s = bytes.TrimRight(s, " ")
 		if len(s) > 1000 || mayResolveNonString(s) || (len(s) == 2 && s[0] == '<' && s[1] == '<') {
-			return false
+			return -1, false
 		}
 		c.out = appendJSONBytes(c.out, s)
 	}
 	c.out = append(c.out, ':')
-	return true
+	return c.addNode(bnode{keyStart: int32(start), keyEnd: int32(start + len(s)), parent: owner,
+		line: int32(l.num), col: int32(col + 1)})
 }
 
 // mapping converts a block mapping whose first key is at column col of l;
 // later keys are lines indented exactly col.
-func (c *blockConv) mapping(l cline, col int) bool {
-	c.out = append(c.out, '{')
+func (c *blockConv) mapping(l cline, col int, owner int32) bool {
+	c.openC('{')
 	for first := true; ; first = false {
 		valCol, quoted, isKey, ok := c.key(l, col)
 		if !ok || !isKey {
@@ -259,7 +306,8 @@ func (c *blockConv) mapping(l cline, col int) bool {
 		if !first {
 			c.out = append(c.out, ',')
 		}
-		if !c.emitKey(l, col, valCol, quoted) {
+		k, ok := c.emitKey(l, col, valCol, quoted, owner)
+		if !ok {
 			return false
 		}
 		v := valCol
@@ -269,23 +317,26 @@ func (c *blockConv) mapping(l cline, col int) bool {
 		if l.start+v >= l.end || c.raw[l.start+v] == '#' {
 			// The value is on the next lines: nested, a compact sequence
 			// at the key's own indentation, or null.
-			c.pos = l.next
+			c.consume(l)
 			nl, found := c.peek()
 			switch {
 			case found && nl.indent > col:
-				if !c.node(nl, nl.indent) {
+				if !c.node(nl, nl.indent, k) {
 					return false
 				}
 			case found && nl.indent == col && c.isDash(nl, col):
-				if c.depth++; c.depth > maxBlockDepth || !c.sequence(nl, col) {
+				if c.depth++; c.depth > maxBlockDepth || !c.sequence(nl, col, k) {
 					return false
 				}
 				c.depth--
 			default:
 				c.out = append(c.out, "null"...)
 			}
-		} else if !c.inlineValue(l, v, col) {
-			return false
+		} else {
+			c.idx.nodes[k].flow = c.raw[l.start+v] == '[' || c.raw[l.start+v] == '{'
+			if !c.inlineValue(l, v, col) {
+				return false
+			}
 		}
 		nl, found := c.peek()
 		if !found || nl.indent < col {
@@ -296,45 +347,58 @@ func (c *blockConv) mapping(l cline, col int) bool {
 		}
 		l = nl
 	}
-	c.out = append(c.out, '}')
+	c.closeC('}')
 	return true
 }
 
 // sequence converts a block sequence whose first dash is at column col of
 // l; later entries are lines indented exactly col that start with a dash.
 // It ends at the first line that is not such an entry.
-func (c *blockConv) sequence(l cline, col int) bool {
-	c.out = append(c.out, '[')
+func (c *blockConv) sequence(l cline, col int, owner int32) bool {
+	c.openC('[')
 	for first := true; ; first = false {
 		if !first {
 			c.out = append(c.out, ',')
+		}
+		// An item is positioned at its content; a null item just after
+		// its dash.
+		it, ok := c.addNode(bnode{keyStart: -1, keyEnd: -1, parent: owner, item: true, line: int32(l.num), col: int32(col + 2)})
+		if !ok {
+			return false
 		}
 		v := col + 1
 		for l.start+v < l.end && c.raw[l.start+v] == ' ' {
 			v++
 		}
 		if l.start+v >= l.end || c.raw[l.start+v] == '#' {
-			c.pos = l.next
+			c.consume(l)
 			nl, found := c.peek()
 			if found && nl.indent > col {
-				if !c.node(nl, nl.indent) {
+				c.idx.nodes[it].line, c.idx.nodes[it].col = int32(nl.num), int32(nl.indent+1)
+				if !c.node(nl, nl.indent, it) {
 					return false
 				}
 			} else {
 				c.out = append(c.out, "null"...)
 			}
-		} else if c.isDash(l, v) {
-			if !c.node(l, v) { // "- - a": a nested compact sequence
+		} else {
+			c.idx.nodes[it].col = int32(v + 1)
+			if c.isDash(l, v) {
+				if !c.node(l, v, it) { // "- - a": a nested compact sequence
+					return false
+				}
+			} else if _, _, isKey, ok := c.key(l, v); !ok {
 				return false
+			} else if isKey {
+				if !c.node(l, v, it) { // "- name: a": a compact mapping
+					return false
+				}
+			} else {
+				c.idx.nodes[it].flow = c.raw[l.start+v] == '[' || c.raw[l.start+v] == '{'
+				if !c.inlineValue(l, v, col) {
+					return false
+				}
 			}
-		} else if _, _, isKey, ok := c.key(l, v); !ok {
-			return false
-		} else if isKey {
-			if !c.node(l, v) { // "- name: a": a compact mapping
-				return false
-			}
-		} else if !c.inlineValue(l, v, col) {
-			return false
 		}
 		nl, found := c.peek()
 		if !found || nl.indent < col {
@@ -348,7 +412,7 @@ func (c *blockConv) sequence(l cline, col int) bool {
 		}
 		l = nl
 	}
-	c.out = append(c.out, ']')
+	c.closeC(']')
 	return true
 }
 
@@ -356,7 +420,7 @@ func (c *blockConv) sequence(l cline, col int) bool {
 // collection indented ind, and consumes its lines.
 func (c *blockConv) inlineValue(l cline, v, ind int) bool {
 	s := c.raw[l.start+v : l.end]
-	c.pos = l.next
+	c.consume(l)
 	var rest []byte
 	switch s[0] {
 	case '"', '\'':
@@ -432,7 +496,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 		if c.pos >= len(c.raw) {
 			return false // empty block scalars take the general path
 		}
-		l := c.line(c.pos)
+		l := c.line()
 		if l.start+l.indent < l.end {
 			text = l
 			break
@@ -442,7 +506,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 		}
 		maxLead = max(maxLead, l.indent)
 		leading++
-		c.pos = l.next
+		c.consume(l)
 	}
 	n := text.indent
 	if n <= ind || maxLead > n {
@@ -455,7 +519,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 	trailing := 0 // empty lines after the last text line
 	lastText := false
 	for c.pos < len(c.raw) {
-		l := c.line(c.pos)
+		l := c.line()
 		if l.start+l.indent >= l.end {
 			if l.indent > n {
 				return false // spaces beyond the indentation are content: leave it
@@ -464,7 +528,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 				return false // unterminated last line
 			}
 			trailing++
-			c.pos = l.next
+			c.consume(l)
 			continue
 		}
 		if l.indent < n {
@@ -498,7 +562,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 		trailing = 0
 		val = append(val, line...)
 		lastText = true
-		c.pos = l.next
+		c.consume(l)
 	}
 	switch chomp {
 	case 0:
@@ -523,7 +587,7 @@ func (c *blockConv) flow(s []byte, i, depth int) (int, bool) {
 	if open == '{' {
 		closer = '}'
 	}
-	c.out = append(c.out, open)
+	c.openC(open)
 	i++
 	var keys [][]byte // a flow mapping's keys, to refuse duplicates
 	for n := 0; ; n++ {
@@ -535,7 +599,7 @@ func (c *blockConv) flow(s []byte, i, depth int) (int, bool) {
 			if n > 0 {
 				return 0, false // a trailing comma: leave it
 			}
-			c.out = append(c.out, closer)
+			c.closeC(closer)
 			return i + 1, true
 		}
 		if n > 0 {
@@ -578,7 +642,7 @@ func (c *blockConv) flow(s []byte, i, depth int) (int, bool) {
 			return 0, false
 		}
 		if s[i] == closer {
-			c.out = append(c.out, closer)
+			c.closeC(closer)
 			return i + 1, true
 		}
 		if s[i] != ',' {
@@ -611,8 +675,8 @@ func (c *blockConv) flowScalar(s []byte, i int, isKey bool) (int, bool) {
 	j := i
 	for ; j < len(s); j++ {
 		ch := s[j]
-		if ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' {
-			break
+		if ch == ',' || ch == ']' || ch == '}' || ch == '[' || ch == '{' || ch == '?' {
+			break // go-yaml v2 ends a flow plain scalar at '?' too
 		}
 		if ch == ':' {
 			break // a key's end, or something the fast path leaves alone
@@ -621,7 +685,7 @@ func (c *blockConv) flowScalar(s []byte, i int, isKey bool) (int, bool) {
 			return 0, false
 		}
 	}
-	if j < len(s) && (s[j] == '[' || s[j] == '{') {
+	if j < len(s) && (s[j] == '[' || s[j] == '{' || s[j] == '?') {
 		return 0, false
 	}
 	plain := bytes.TrimRight(s[i:j], " ")

@@ -25,10 +25,11 @@ func checkBlockConversion(t *testing.T, name string, raw []byte) bool {
 	if !utf8.Valid(raw) {
 		return false
 	}
-	got, ok := blockToJSON(nil, raw)
+	got, idx, depth, ok := convertBlock(nil, raw)
 	if !ok {
 		return false
 	}
+	checkConverterIndex(t, name, raw, got, idx, depth)
 	if _, err := yaml.YAMLToJSONStrict(raw); err != nil && strings.Contains(err.Error(), "already set in map") {
 		return true
 	}
@@ -83,6 +84,8 @@ func TestBlockToJSON(t *testing.T) {
 		"a: >\n  x\n    more\n  y\n",
 		"a: |\n  x",
 		"a: [a, ]\n",
+		"a: [0?]\n", // go-yaml v2 ends flow plain scalars at '?'
+		"a: {b?: 1}\n",
 		"a: [a: b]\n",
 		"a: {a: 1, a: 2}\n",
 		"a: \"\\q\"\n",
@@ -181,5 +184,35 @@ func TestWordChecks(t *testing.T) {
 		require.Equal(t, plain, plainWord(w), "%q", b)
 		require.Equal(t, special, jsonSpecialWord(w), "%q", b)
 		require.Equal(t, stop, strStopWord(w), "%q", b)
+	}
+}
+
+// checkConverterIndex: the index the converter builds on the way is the
+// block index's (same nodes, in the same order), answers every path as the
+// yaml.v3 tree does, and the depth is the JSON's.
+func checkConverterIndex(t *testing.T, name string, raw, js []byte, idx *blockIndex, depth int) {
+	t.Helper()
+	assert.Equal(t, jsonDepth(js), depth, "%s: %q", name, raw)
+	if bi := buildBlockIndex(raw); bi != nil {
+		if !assert.Equal(t, bi.nodes, idx.nodes, "%s: %q", name, raw) {
+			return
+		}
+	}
+	p := newPositioner(raw, 1)
+	root, err := p.parse()
+	if err != nil || root == nil {
+		return
+	}
+	var paths []string
+	allPaths(root, "", &paths)
+	if len(paths) > 400 {
+		paths = paths[:400]
+	}
+	for _, path := range append(paths, "", "nope", "a.b[3]") {
+		wl, wc, we, _ := p.lookupTree(path)
+		gl, gc, ge, ok := idx.lookup(raw, path)
+		if ok && !assert.Equal(t, [3]any{wl, wc, we}, [3]any{gl, gc, ge}, "%s: %q: path %q", name, raw, path) {
+			return
+		}
 	}
 }

@@ -174,22 +174,28 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 		var err error
 		var bi *blockIndex
 		if pos == nil {
-			// The position index doubles as a duplicate-key check: when it
-			// proves the document has none, the cheaper non-strict
-			// conversion gives the same JSON.
-			if bi = buildBlockIndex(raw); bi != nil {
+			// Plain block YAML: one pass converts it and indexes its
+			// positions, and the index proves its keys unique (otherwise
+			// the strict converter below reports the duplicates).
+			if out, ci, d, ok := convertBlock(make([]byte, 0, len(raw)+len(raw)/4), raw); ok && ci.duplicateFree(raw) {
+				js, depth, metaOnce = out, d, true
+				pos = newPositioner(raw, line)
+				pos.blockOnce.Do(func() { pos.block = ci })
+			} else if bi = buildBlockIndex(raw); bi != nil {
+				// The position index doubles as a duplicate-key check:
+				// when it proves the document has none, the cheaper
+				// non-strict conversion gives the same JSON.
 				pos = newPositioner(raw, line)
 				pos.blockOnce.Do(func() { pos.block = bi })
 			}
 		}
-		if bi != nil && bi.duplicateFree(raw) {
+		if js != nil {
+			// converted above
+		} else if bi != nil && bi.duplicateFree(raw) {
 			metaOnce = true
-			// Unique string keys: the direct conversions give the same
-			// values as sigs.k8s.io/yaml at a fraction of the cost.
-			var ok bool
-			if js, ok = blockToJSON(make([]byte, 0, len(raw)+len(raw)/4), raw); !ok {
-				js, err = yamlToJSONFast(raw)
-			}
+			// Unique string keys: go-yaml v2's scalars, ordered mappings
+			// written directly, the same values as sigs.k8s.io/yaml.
+			js, err = yamlToJSONFast(raw)
 			if errors.Is(err, errFastPath) {
 				js, err = yaml.YAMLToJSON(raw)
 			}
