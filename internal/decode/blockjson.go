@@ -21,9 +21,9 @@ import (
 // quoted scalars, tabs, directives, unusual characters — and on any text
 // it cannot prove valid; the caller then uses the general converter,
 // which also produces the error message for invalid YAML. Keys come out in
-// document order: the caller only uses the result when the block index has
-// proved them unique. A differential test and a fuzz target hold it to
-// sigs.k8s.io/yaml.
+// document order: the caller only uses the result when the index that
+// convertBlock builds proves them unique (flow mappings it checks itself).
+// A differential test and a fuzz target hold it to sigs.k8s.io/yaml.
 func blockToJSON(dst, raw []byte) (out []byte, ok bool) {
 	out, _, _, ok = convertBlock(dst, raw)
 	return out, ok
