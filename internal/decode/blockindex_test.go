@@ -2,12 +2,9 @@ package decode
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kubeharden/kubeharden/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	yaml3 "go.yaml.in/yaml/v3"
@@ -105,16 +102,8 @@ func TestBlockIndexAgreesWithYAMLTree(t *testing.T) {
 // Every YAML document of the shared corpora: the block index either
 // declines or gives exactly the yaml.v3 answer for every path.
 func TestBlockIndexOnCorpus(t *testing.T) {
-	dir := testutil.SharedDir(t, "corpus")
 	answered, declined := 0, 0
-	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 1<<20 {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	eachCorpusFile(t, 1<<20, yamlExts, func(path string, data []byte) {
 		frames, _ := Frames(data, path, Options{})
 		for _, f := range frames {
 			var n yaml3.Node
@@ -127,9 +116,7 @@ func TestBlockIndexOnCorpus(t *testing.T) {
 				declined++
 			}
 		}
-		return nil
 	})
-	require.NoError(t, err)
 	t.Logf("block index answered %d documents, declined %d", answered, declined)
 	assert.Greater(t, answered, 100)
 }

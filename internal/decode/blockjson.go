@@ -2,7 +2,6 @@ package decode
 
 import (
 	"bytes"
-	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -90,7 +89,7 @@ func (l cline) at(raw []byte, col int) byte {
 func plainText(raw []byte) bool {
 	for i := 0; i < len(raw); i++ {
 		// Eight printable ASCII bytes or LFs at a time.
-		for i+8 <= len(raw) && plainWord(binary.LittleEndian.Uint64(raw[i:])) {
+		for i+8 <= len(raw) && plainWord(load8(raw, i)) {
 			i += 8
 		}
 		if i >= len(raw) {
@@ -279,7 +278,7 @@ func (c *blockConv) emitKey(l cline, col, valCol int, quoted bool, owner int32) 
 		if bytes.IndexByte(body, '\\') >= 0 && s[0] == '"' || bytes.IndexByte(body, '\'') >= 0 && s[0] == '\'' {
 			return -1, false
 		}
-		c.out = appendJSONBytes(c.out, body)
+		c.out = appendJSONText(c.out, body)
 		s = body
 		start++
 	} else {
@@ -287,7 +286,7 @@ func (c *blockConv) emitKey(l cline, col, valCol int, quoted bool, owner int32) 
 		if len(s) > 1000 || mayResolveNonString(s) || (len(s) == 2 && s[0] == '<' && s[1] == '<') {
 			return -1, false
 		}
-		c.out = appendJSONBytes(c.out, s)
+		c.out = appendJSONText(c.out, s)
 	}
 	c.out = append(c.out, ':')
 	return c.addNode(bnode{keyStart: int32(start), keyEnd: int32(start + len(s)), parent: owner,
@@ -332,18 +331,15 @@ func (c *blockConv) mapping(l cline, col int, owner int32) bool {
 			default:
 				c.out = append(c.out, "null"...)
 			}
-		} else {
-			c.idx.nodes[k].flow = c.raw[l.start+v] == '[' || c.raw[l.start+v] == '{'
-			if !c.inlineValue(l, v, col) {
-				return false
-			}
+		} else if !c.inlineEntry(l, v, col, k) {
+			return false
 		}
-		nl, found := c.peek()
-		if !found || nl.indent < col {
+		nl, more, ok := c.nextEntry(col)
+		if !ok {
+			return false
+		}
+		if !more {
 			break
-		}
-		if nl.indent > col {
-			return false // a continuation line or misplaced content
 		}
 		l = nl
 	}
@@ -393,27 +389,39 @@ func (c *blockConv) sequence(l cline, col int, owner int32) bool {
 				if !c.node(l, v, it) { // "- name: a": a compact mapping
 					return false
 				}
-			} else {
-				c.idx.nodes[it].flow = c.raw[l.start+v] == '[' || c.raw[l.start+v] == '{'
-				if !c.inlineValue(l, v, col) {
-					return false
-				}
+			} else if !c.inlineEntry(l, v, col, it) {
+				return false
 			}
 		}
-		nl, found := c.peek()
-		if !found || nl.indent < col {
-			break
-		}
-		if nl.indent > col {
+		nl, more, ok := c.nextEntry(col)
+		if !ok {
 			return false
 		}
-		if !c.isDash(nl, col) {
-			break // the compact sequence of a mapping key ended
+		if !more || !c.isDash(nl, col) {
+			break // the sequence ended (a compact one, at its key's next sibling)
 		}
 		l = nl
 	}
 	c.closeC(']')
 	return true
+}
+
+// inlineEntry converts the value of node n written on its own line at
+// column v, noting a flow collection in the index.
+func (c *blockConv) inlineEntry(l cline, v, ind int, n int32) bool {
+	c.idx.nodes[n].flow = c.raw[l.start+v] == '[' || c.raw[l.start+v] == '{'
+	return c.inlineValue(l, v, ind)
+}
+
+// nextEntry peeks at the line after an entry of a collection indented
+// col: more reports a line at that indentation; ok is false when the line
+// is indented deeper (a continuation or misplaced content).
+func (c *blockConv) nextEntry(col int) (nl cline, more, ok bool) {
+	nl, found := c.peek()
+	if !found || nl.indent < col {
+		return nl, false, true
+	}
+	return nl, nl.indent == col, nl.indent == col
 }
 
 // inlineValue converts the value starting at column v of l, in a
@@ -572,7 +580,7 @@ func (c *blockConv) blockScalar(s []byte, ind int) bool {
 			val = append(val, '\n')
 		}
 	}
-	c.out = appendJSONBytes(c.out, val)
+	c.out = appendJSONText(c.out, val)
 	return true
 }
 
@@ -693,7 +701,7 @@ func (c *blockConv) flowScalar(s []byte, i int, isKey bool) (int, bool) {
 		if mayResolveNonString(plain) || len(plain) == 2 && plain[0] == '<' && plain[1] == '<' {
 			return 0, false
 		}
-		c.out = appendJSONBytes(c.out, plain)
+		c.out = appendJSONText(c.out, plain)
 		return j, true
 	}
 	var ok bool
@@ -735,12 +743,12 @@ func appendQuoted(b, s []byte) ([]byte, bool) {
 	body := s[1 : len(s)-1]
 	if s[0] == '\'' {
 		if bytes.IndexByte(body, '\'') < 0 {
-			return appendJSONBytes(b, body), true
+			return appendJSONText(b, body), true
 		}
-		return appendJSONBytes(b, bytes.ReplaceAll(body, []byte("''"), []byte("'"))), true
+		return appendJSONText(b, bytes.ReplaceAll(body, []byte("''"), []byte("'"))), true
 	}
 	if bytes.IndexByte(body, '\\') < 0 {
-		return appendJSONBytes(b, body), true
+		return appendJSONText(b, body), true
 	}
 	var val []byte
 	for i := 0; i < len(body); i++ {
@@ -802,7 +810,7 @@ func appendQuoted(b, s []byte) ([]byte, bool) {
 			return b, false
 		}
 	}
-	return appendJSONBytes(b, val), true
+	return appendJSONText(b, val), true
 }
 
 // jsonSpecialWord reports whether any of the eight bytes of w needs an
@@ -814,19 +822,32 @@ func jsonSpecialWord(w uint64) bool {
 	return (w&highs)|((w-0x20*ones)&^w&highs)|hasZero(w^('"'*ones))|hasZero(w^('\\'*ones)) != 0
 }
 
-// appendJSONBytes quotes s, which is valid UTF-8, as a JSON string.
-func appendJSONBytes(b, s []byte) []byte {
+// appendJSONText quotes s as a JSON string: control characters, '"' and
+// '\\' escaped, invalid UTF-8 replaced by U+FFFD byte by byte (as
+// encoding/json does), plain runs skipped eight bytes at a time.
+func appendJSONText[T string | []byte](b []byte, s T) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
-		for i+8 <= len(s) && !jsonSpecialWord(binary.LittleEndian.Uint64(s[i:])) {
+	for i := 0; i < len(s); {
+		for i+8 <= len(s) && !jsonSpecialWord(load8(s, i)) {
 			i += 8
 		}
 		if i >= len(s) {
 			break
 		}
 		ch := s[i]
+		if ch >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, s[start:i]...)
+				b = append(b, `\ufffd`...)
+				start = i + 1
+			}
+			i += size
+			continue
+		}
 		if ch >= 0x20 && ch != '"' && ch != '\\' {
+			i++
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -842,10 +863,18 @@ func appendJSONBytes(b, s []byte) []byte {
 		default:
 			b = append(b, '\\', 'u', '0', '0', hexDigits[ch>>4], hexDigits[ch&0xF])
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// load8 reads eight bytes of s from i, little-endian.
+func load8[T string | []byte](s T, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // appendPlain resolves a plain scalar as go-yaml v2 does (YAML 1.1: null,
@@ -905,7 +934,7 @@ func appendPlain(b, s []byte) ([]byte, bool) {
 			}
 		}
 	}
-	return appendJSONBytes(b, s), true
+	return appendJSONText(b, s), true
 }
 
 // smallDecimal parses [-+]?[1-9][0-9]{0,17} or 0 without allocating.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -122,16 +123,8 @@ func TestBlockToJSON(t *testing.T) {
 // The converter must agree with sigs.k8s.io/yaml on every document of the
 // shared corpus it accepts, and accept most of them.
 func TestBlockToJSONOnCorpus(t *testing.T) {
-	dir := testutil.SharedDir(t, "corpus")
 	answered, total := 0, 0
-	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 1<<20 {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	eachCorpusFile(t, 1<<20, yamlExts, func(path string, data []byte) {
 		frames, _ := Frames(data, path, Options{})
 		for _, f := range frames {
 			total++
@@ -139,11 +132,32 @@ func TestBlockToJSONOnCorpus(t *testing.T) {
 				answered++
 			}
 		}
-		return nil
-	}))
+	})
 	t.Logf("direct conversion answered %d of %d documents", answered, total)
 	assert.Greater(t, answered, total/2)
 }
+
+// eachCorpusFile calls fn with the contents of every file of the shared
+// corpus that ends in one of exts and holds at most maxSize bytes; it skips
+// (or fails, under KUBEHARDEN_REQUIRE_SHARED) when the corpus is absent.
+func eachCorpusFile(t *testing.T, maxSize int64, exts []string, fn func(path string, data []byte)) {
+	t.Helper()
+	dir := testutil.SharedDir(t, "corpus")
+	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Size() > maxSize || !slices.Contains(exts, filepath.Ext(path)) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		fn(path, data)
+		return nil
+	}))
+}
+
+// yamlExts are the corpus files read as YAML streams.
+var yamlExts = []string{".yaml", ".yml"}
 
 // FuzzBlockJSON holds the direct converter to sigs.k8s.io/yaml on any
 // text it accepts.
@@ -214,5 +228,27 @@ func checkConverterIndex(t *testing.T, name string, raw, js []byte, idx *blockIn
 		if ok && !assert.Equal(t, [3]any{wl, wc, we}, [3]any{gl, gc, ge}, "%s: %q: path %q", name, raw, path) {
 			return
 		}
+	}
+}
+
+// appendJSONText writes what encoding/json decodes back to the same text,
+// for strings and byte slices alike.
+func TestAppendJSONText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "é", "\u2028", "\"", "\\", "\n", "\t", "\x01", "\x7f", "<>&", "\xff", "\xe2\x80", "0123456789"}
+	for n := 0; n < 3000; n++ {
+		var sb strings.Builder
+		for k := rng.IntN(12); k > 0; k-- {
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := sb.String()
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		var w, g1, g2 string
+		require.NoError(t, json.Unmarshal(want, &w))
+		require.NoError(t, json.Unmarshal(appendJSONText(nil, s), &g1), "%q", s)
+		require.NoError(t, json.Unmarshal(appendJSONText(nil, []byte(s)), &g2), "%q", s)
+		require.Equal(t, w, g1, "%q", s)
+		require.Equal(t, w, g2, "%q", s)
 	}
 }

@@ -3,14 +3,9 @@ package decode
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/kubeharden/kubeharden/internal/testutil"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 )
 
@@ -63,16 +58,8 @@ func TestFastConversionAgreesWithSigsYAML(t *testing.T) {
 }
 
 func TestFastConversionOnCorpus(t *testing.T) {
-	dir := testutil.SharedDir(t, "corpus")
 	answered := 0
-	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 1<<20 {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	eachCorpusFile(t, 1<<20, yamlExts, func(path string, data []byte) {
 		frames, _ := Frames(data, path, Options{})
 		for _, f := range frames {
 			bi := buildBlockIndex(f.Raw)
@@ -83,8 +70,7 @@ func TestFastConversionOnCorpus(t *testing.T) {
 				answered++
 			}
 		}
-		return nil
-	}))
+	})
 	t.Logf("fast conversion answered %d documents", answered)
 	assert.Greater(t, answered, 300)
 }

@@ -1,14 +1,10 @@
 package decode
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
-	"github.com/kubeharden/kubeharden/internal/testutil"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -107,19 +103,8 @@ func TestIntoFastAgreesWithAPIServerDecoder(t *testing.T) {
 }
 
 func TestIntoFastOnCorpus(t *testing.T) {
-	dir := testutil.SharedDir(t, "corpus")
 	answered, typed := 0, 0
-	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || info.Size() > 1<<20 {
-			return nil
-		}
-		if ext := filepath.Ext(path); ext != ".yaml" && ext != ".yml" && ext != ".json" {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	eachCorpusFile(t, 1<<20, []string{".yaml", ".yml", ".json"}, func(path string, data []byte) {
 		docs, _ := Split(data, path, Options{})
 		for _, d := range docs {
 			newV, ok := apiTypes[d.Meta.Kind]
@@ -131,8 +116,7 @@ func TestIntoFastOnCorpus(t *testing.T) {
 				answered++
 			}
 		}
-		return nil
-	}))
+	})
 	t.Logf("fast typed decode answered %d of %d API objects", answered, typed)
 	assert.Greater(t, answered, typed/2)
 }

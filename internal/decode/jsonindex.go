@@ -1,9 +1,6 @@
 package decode
 
-import (
-	"encoding/binary"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // jsonLocator resolves field paths directly on JSON text: the JSON
 // counterpart of blockIndex, so JSON documents never pay for a YAML parse
@@ -243,7 +240,7 @@ func (s *jsonIndexer) done() bool { return s.closed }
 func (s *jsonIndexer) str() (end int, escaped, ok bool) {
 	r := s.raw
 	for i := s.i + 1; i < len(r); {
-		for i+8 <= len(r) && !strStopWord(binary.LittleEndian.Uint64(r[i:])) {
+		for i+8 <= len(r) && !strStopWord(load8(r, i)) {
 			i += 8
 		}
 		if i >= len(r) {

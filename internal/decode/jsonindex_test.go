@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kubeharden/kubeharden/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	yaml3 "go.yaml.in/yaml/v3"
@@ -72,16 +69,8 @@ func TestJSONLocatorAgreesWithYAMLTree(t *testing.T) {
 // Every YAML document of the corpora, rendered as indented and as compact
 // JSON: the locator gives the yaml.v3 answer for every path.
 func TestJSONLocatorOnCorpus(t *testing.T) {
-	dir := testutil.SharedDir(t, "corpus")
 	compared := 0
-	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) || info.Size() > 64<<10 {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	eachCorpusFile(t, 64<<10, yamlExts, func(path string, data []byte) {
 		frames, _ := Frames(data, path, Options{})
 		for _, f := range frames {
 			var n yaml3.Node
@@ -99,8 +88,7 @@ func TestJSONLocatorOnCorpus(t *testing.T) {
 			compared += checkJSONAgainstTree(t, fmt.Sprintf("%s#%d", path, f.Index), ind.Bytes())
 			compared += checkJSONAgainstTree(t, fmt.Sprintf("%s#%d compact", path, f.Index), js)
 		}
-		return nil
-	}))
+	})
 	t.Logf("%d paths compared", compared)
 	assert.Greater(t, compared, 1000)
 }
