@@ -88,18 +88,14 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 	bw.WriteString(",\n  \"reports\": [")
 	reports := sortedReports(res.Reports)
 	const chunk = 16 // reports rendered together
-	err = renderOrdered((len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
+	err = renderOrdered(bw, (len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
 		var jr jsonReport
 		var fs []*kubeharden.Finding
 		for i := k * chunk; i < min(len(reports), (k+1)*chunk); i++ {
 			r := &reports[i]
 			jr = jsonReport{Source: r.Source, Document: r.Document, Object: r.Object, Kind: r.Kind, Score: r.Score,
 				Findings: jr.Findings[:0]}
-			fs = fs[:0]
-			for j := range r.Findings {
-				fs = append(fs, &r.Findings[j])
-			}
-			slices.SortStableFunc(fs, kubeharden.CompareFindings)
+			fs = sortedFindings(fs, r)
 			for _, f := range fs {
 				jr.Findings = append(jr.Findings, jsonFinding{
 					Rule: f.RuleID, Severity: f.Severity.String(), Points: f.Points, Passed: f.Passed,
@@ -120,9 +116,6 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 			}
 		}
 		return b, nil
-	}, func(b []byte) error {
-		_, err := bw.Write(b)
-		return err
 	})
 	if err != nil {
 		return err
@@ -144,10 +137,25 @@ func WriteJSON(w io.Writer, res Result, opts Options) error {
 	return bw.Flush()
 }
 
+// sortedFindings returns pointers to r's findings in SortFindings order,
+// reusing dst.
+func sortedFindings(dst []*kubeharden.Finding, r *kubeharden.Report) []*kubeharden.Finding {
+	dst = dst[:0]
+	for j := range r.Findings {
+		dst = append(dst, &r.Findings[j])
+	}
+	slices.SortStableFunc(dst, kubeharden.CompareFindings)
+	return dst
+}
+
 // renderOrdered renders n pieces on all cores and writes them in order.
 // At most a few pieces wait in memory at a time, so the output of a large
 // scan is never held whole. render receives a buffer to reuse.
-func renderOrdered(n int, render func(k int, buf []byte) ([]byte, error), write func([]byte) error) error {
+func renderOrdered(w io.Writer, n int, render func(k int, buf []byte) ([]byte, error)) error {
+	write := func(b []byte) error {
+		_, err := w.Write(b)
+		return err
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 || n < 2 {
 		var buf []byte
@@ -379,41 +387,9 @@ func appendValue(b []byte, v any, prefix string, depth int) ([]byte, error) {
 	case int64:
 		return strconv.AppendInt(b, x, 10), nil
 	case []string:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		if len(x) == 0 {
-			return append(b, "[]"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendNewline(b, prefix, depth+1)
-			b = appendString(b, e)
-		}
-		b = appendNewline(b, prefix, depth)
-		return append(b, ']'), nil
+		return appendList(b, x, prefix, depth, func(b []byte, e string) ([]byte, error) { return appendString(b, e), nil })
 	case []any:
-		if x == nil {
-			return append(b, "null"...), nil
-		}
-		if len(x) == 0 {
-			return append(b, "[]"...), nil
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendNewline(b, prefix, depth+1)
-			if b, err = appendValue(b, e, prefix, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		b = appendNewline(b, prefix, depth)
-		return append(b, ']'), nil
+		return appendList(b, x, prefix, depth, func(b []byte, e any) ([]byte, error) { return appendValue(b, e, prefix, depth+1) })
 	case map[string]any:
 		if x == nil {
 			return append(b, "null"...), nil
@@ -445,6 +421,29 @@ func appendValue(b []byte, v any, prefix string, depth int) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, p...), nil
+}
+
+// appendList writes a slice as json.MarshalIndent would at depth.
+func appendList[E any](b []byte, x []E, prefix string, depth int, elem func([]byte, E) ([]byte, error)) ([]byte, error) {
+	if x == nil {
+		return append(b, "null"...), nil
+	}
+	if len(x) == 0 {
+		return append(b, "[]"...), nil
+	}
+	b = append(b, '[')
+	var err error
+	for i, e := range x {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendNewline(b, prefix, depth+1)
+		if b, err = elem(b, e); err != nil {
+			return nil, err
+		}
+	}
+	b = appendNewline(b, prefix, depth)
+	return append(b, ']'), nil
 }
 
 func appendKey(b []byte, indent, key string, comma bool) []byte {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -52,7 +51,7 @@ func WriteText(w io.Writer, res Result, opts Options) error {
 		}
 	}
 	const chunk = 32 // reports rendered together
-	err := renderOrdered((len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
+	err := renderOrdered(bw, (len(reports)+chunk-1)/chunk, func(k int, b []byte) ([]byte, error) {
 		var fs []*kubeharden.Finding
 		for i := k * chunk; i < min(len(reports), (k+1)*chunk); i++ {
 			r := &reports[i]
@@ -67,16 +66,13 @@ func WriteText(w io.Writer, res Result, opts Options) error {
 				b = append(b, paint(ansiBold, src)...)
 				b = append(b, '\n')
 			}
-			fs = fs[:0]
+			fs = sortedFindings(fs, r)
 			nf := 0
-			for j := range r.Findings {
-				f := &r.Findings[j]
-				fs = append(fs, f)
+			for _, f := range fs {
 				if !f.Passed && !f.Suppressed {
 					nf++
 				}
 			}
-			slices.SortStableFunc(fs, kubeharden.CompareFindings)
 			scoreCol := ansiGreen
 			if r.Score < 0 {
 				scoreCol = ansiRed
@@ -166,9 +162,6 @@ func WriteText(w io.Writer, res Result, opts Options) error {
 			}
 		}
 		return b, nil
-	}, func(b []byte) error {
-		_, err := bw.Write(b)
-		return err
 	})
 	if err != nil {
 		return err
