@@ -38,7 +38,7 @@ func BenchmarkParseDebianSet(b *testing.B) {
 		opts.Cache = &FileCache{}
 	}
 	b.ReportAllocs()
-	cpu0, n := processCPU(), 0
+	cpu0, n := testutil.CPUTime(), 0
 	for b.Loop() {
 		for _, f := range set {
 			if _, err := Parse(f.path, f.data, opts); err != nil {
@@ -50,7 +50,7 @@ func BenchmarkParseDebianSet(b *testing.B) {
 	b.ReportMetric(float64(len(set)), "profiles")
 	// Comparable with BenchmarkApparmorParserDebianSet's cpu-s/op (the
 	// process total includes the GC's background work).
-	b.ReportMetric((processCPU()-cpu0).Seconds()/float64(n), "cpu-s/op")
+	b.ReportMetric((testutil.CPUTime()-cpu0).Seconds()/float64(n), "cpu-s/op")
 }
 
 // BenchmarkScanDebianSet parses and scores every installed profile.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/kubeharden/kubeharden/internal/testutil"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -92,7 +93,7 @@ func BenchmarkHashLargeFile(b *testing.B) {
 				fsys := os.DirFS(dir)
 				var shaWall, verWall, shaCPU, verCPU time.Duration
 				for b.Loop() {
-					w0, c0 := time.Now(), cpuTime()
+					w0, c0 := time.Now(), testutil.CPUTime()
 					f, err := os.Open(filepath.Join(dir, "kubelet"))
 					if err != nil {
 						b.Fatal(err)
@@ -103,12 +104,12 @@ func BenchmarkHashLargeFile(b *testing.B) {
 					}
 					f.Close()
 					_ = h.Sum(nil)
-					w1, c1 := time.Now(), cpuTime()
+					w1, c1 := time.Now(), testutil.CPUTime()
 					rep, err := Verify(context.Background(), fsys, []string{"kubelet"}, []*SumList{list}, VerifyOptions{})
 					if err != nil || !rep.OK() {
 						b.Fatal("verify failed")
 					}
-					w2, c2 := time.Now(), cpuTime()
+					w2, c2 := time.Now(), testutil.CPUTime()
 					shaWall += w1.Sub(w0)
 					verWall += w2.Sub(w1)
 					shaCPU += c1 - c0

@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"context"
+	"github.com/kubeharden/kubeharden/internal/testutil"
 	"os"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func BenchmarkScanStream1000(b *testing.B) {
 	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := testutil.CPUTime()
 	for b.Loop() {
 		reports, errs := Scan("stream.yaml", data, Options{})
 		if len(reports) != 1000 || len(errs) != 0 {
@@ -91,7 +92,7 @@ func BenchmarkScanStream1000(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "docs/s")
-	if c := cpuTime() - cpu; c > 0 {
+	if c := testutil.CPUTime() - cpu; c > 0 {
 		b.ReportMetric(float64(b.N)*1000/c.Seconds(), "docs/cpu-s")
 	}
 }
@@ -108,7 +109,7 @@ func BenchmarkScanVsDecode(b *testing.B) {
 	const block = 20
 	var cDecode, cScan, cSplit time.Duration
 	for b.Loop() {
-		start, c0 := time.Now(), cpuTime()
+		start, c0 := time.Now(), testutil.CPUTime()
 		for range block {
 			js, err := yaml.YAMLToJSON(data)
 			if err != nil {
@@ -119,13 +120,13 @@ func BenchmarkScanVsDecode(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		mid, c1 := time.Now(), cpuTime()
+		mid, c1 := time.Now(), testutil.CPUTime()
 		for range block {
 			if reports, errs := Scan("deployment.yaml", data, Options{}); len(reports) != 1 || len(errs) != 0 {
 				b.Fatal(reports, errs)
 			}
 		}
-		mid2, c2 := time.Now(), cpuTime()
+		mid2, c2 := time.Now(), testutil.CPUTime()
 		for range block {
 			docs, errs := decode.Split(data, "deployment.yaml", decode.Options{})
 			if len(docs) != 1 || len(errs) != 0 {
@@ -139,7 +140,7 @@ func BenchmarkScanVsDecode(b *testing.B) {
 		tDecode += mid.Sub(start)
 		tScan += mid2.Sub(mid)
 		tSplit += time.Since(mid2)
-		c3 := cpuTime()
+		c3 := testutil.CPUTime()
 		cDecode += c1 - c0
 		cScan += c2 - c1
 		cSplit += c3 - c2

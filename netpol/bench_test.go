@@ -3,6 +3,7 @@ package netpol_test
 import (
 	"context"
 	"fmt"
+	"github.com/kubeharden/kubeharden/internal/testutil"
 	"math/rand/v2"
 	"net/netip"
 	"testing"
@@ -99,7 +100,7 @@ func BenchmarkMatrix2000(b *testing.B) {
 	}
 	ctx := context.Background()
 	var x *netpol.ConnMatrix
-	start := processCPU()
+	start := testutil.CPUTime()
 	for b.Loop() {
 		var err error
 		x, err = netpol.Matrix(ctx, m, netpol.MatrixOptions{External: []string{"0.0.0.0/0"}})
@@ -107,7 +108,7 @@ func BenchmarkMatrix2000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if cpu := processCPU() - start; cpu > 0 {
+	if cpu := testutil.CPUTime() - start; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(x.Classes()), "classes")
@@ -139,14 +140,14 @@ func BenchmarkMatrix2000Distinct(b *testing.B) {
 	}
 	ctx := context.Background()
 	var x *netpol.ConnMatrix
-	start := processCPU()
+	start := testutil.CPUTime()
 	for b.Loop() {
 		var err error
 		if x, err = netpol.Matrix(ctx, m, netpol.MatrixOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if cpu := processCPU() - start; cpu > 0 {
+	if cpu := testutil.CPUTime() - start; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(x.Classes()), "classes")
@@ -155,12 +156,12 @@ func BenchmarkMatrix2000Distinct(b *testing.B) {
 // BenchmarkLint lints the 2,000-pod cluster.
 func BenchmarkLint(b *testing.B) {
 	m := bigCluster(b, 50, 40, 10)
-	start := processCPU()
+	start := testutil.CPUTime()
 	n := 0
 	for b.Loop() {
 		n = len(netpol.Lint(m))
 	}
-	if cpu := processCPU() - start; cpu > 0 {
+	if cpu := testutil.CPUTime() - start; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(n), "reports")

@@ -26,7 +26,7 @@ func BenchmarkParseEvaluateMobyDefault(b *testing.B) {
 	data := mobyDefaultFile(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		p, err := Parse("default.json", data)
 		if err != nil {
@@ -37,7 +37,7 @@ func BenchmarkParseEvaluateMobyDefault(b *testing.B) {
 			b.Fatal("nothing allowed")
 		}
 	}
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -49,13 +49,13 @@ func BenchmarkScanMobyDefault(b *testing.B) {
 	RuntimeDefault(Target{}) // build the default profiles from their fact tables outside the loop
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := testutil.CPUTime()
 	for b.Loop() {
 		if _, err := Scan("default.json", data, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := testutil.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -105,14 +105,14 @@ func benchScan(b *testing.B, path string, n int) {
 	defer cliGC()()
 	s := &settings{jobs: runtime.GOMAXPROCS(0), maxBytes: 32 << 20, format: report.FormatText}
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := testutil.CPUTime()
 	for b.Loop() {
 		res := scanPaths(context.Background(), []string{path}, nil, s)
 		if len(res.Reports) != n || len(res.Errors) != 0 {
 			b.Fatalf("%d reports, %v", len(res.Reports), res.Errors)
 		}
 	}
-	reportRates(b, n, cpuTime()-cpu)
+	reportRates(b, n, testutil.CPUTime()-cpu)
 }
 
 // cliGC applies the garbage collector settings of the kubeharden command
@@ -182,13 +182,13 @@ func BenchmarkCLI1000(b *testing.B) {
 		for _, format := range []string{"text", "json"} {
 			b.Run(input.name+"/"+format, func(b *testing.B) {
 				defer cliGC()()
-				cpu := cpuTime()
+				cpu := testutil.CPUTime()
 				for b.Loop() {
 					if code := run(context.Background(), []string{"scan", "--format", format, "--fail-on", "none", p}, nil, io.Discard, io.Discard); code != 0 {
 						b.Fatalf("exit %d", code)
 					}
 				}
-				reportRates(b, 1000, cpuTime()-cpu)
+				reportRates(b, 1000, testutil.CPUTime()-cpu)
 			})
 		}
 	}
