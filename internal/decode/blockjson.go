@@ -737,6 +737,13 @@ func quotedEnd(s []byte) (int, bool) {
 	return 0, false
 }
 
+// yamlEscapes are go-yaml v2's one-character escapes in double-quoted
+// scalars and what they stand for.
+var yamlEscapes = [256]string{
+	'0': "\x00", 'a': "\a", 'b': "\b", 't': "\t", 'n': "\n", 'v': "\v", 'f': "\f", 'r': "\r", 'e': "\x1b",
+	' ': " ", '"': "\"", '\'': "'", '\\': "\\", 'N': "\u0085", '_': "\u00a0", 'L': "\u2028", 'P': "\u2029",
+}
+
 // appendQuoted writes the quoted scalar s (quotes included) as a JSON
 // string, declining escapes the fast path does not model.
 func appendQuoted(b, s []byte) ([]byte, bool) {
@@ -761,35 +768,11 @@ func appendQuoted(b, s []byte) ([]byte, bool) {
 		if i >= len(body) {
 			return b, false
 		}
+		if e := yamlEscapes[body[i]]; e != "" {
+			val = append(val, e...)
+			continue
+		}
 		switch body[i] {
-		case '0':
-			val = append(val, 0)
-		case 'a':
-			val = append(val, '\a')
-		case 'b':
-			val = append(val, '\b')
-		case 't':
-			val = append(val, '\t')
-		case 'n':
-			val = append(val, '\n')
-		case 'v':
-			val = append(val, '\v')
-		case 'f':
-			val = append(val, '\f')
-		case 'r':
-			val = append(val, '\r')
-		case 'e':
-			val = append(val, 0x1b)
-		case ' ', '"', '\'', '\\':
-			val = append(val, body[i])
-		case 'N':
-			val = append(val, "\u0085"...)
-		case '_':
-			val = append(val, "\u00a0"...)
-		case 'L':
-			val = append(val, "\u2028"...)
-		case 'P':
-			val = append(val, "\u2029"...)
 		case 'x', 'u', 'U':
 			n := 2
 			if body[i] == 'u' {
