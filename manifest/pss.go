@@ -312,11 +312,11 @@ func (s *scanner) checkPSS(v *podView, opts *scanOpts) {
 		}
 		enforced := opts.pssEnforce > i
 		if r.Allowed {
-			s.pass(rl, fmt.Sprintf("the pod template passes Pod Security %s (%s)", r.Level, r.Version), v.path)
+			s.pass(rl, "the pod template passes Pod Security "+r.Level+" ("+r.Version+")", v.path)
 			continue
 		}
 		for _, d := range r.Denials {
-			msg := fmt.Sprintf("Pod Security %s (%s): check %s denies the pod: %s", r.Level, r.Version, d.Check, d.Reason)
+			msg := "Pod Security " + r.Level + " (" + r.Version + "): check " + d.Check + " denies the pod: " + d.Reason
 			if d.Detail != "" {
 				msg += " (" + d.Detail + ")"
 			}
