@@ -189,9 +189,10 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 				pos.blockOnce.Do(func() { pos.block = bi })
 			}
 		}
-		if js != nil {
-			// converted above
-		} else if bi != nil && bi.duplicateFree(raw) {
+		switch {
+		case js != nil:
+			// converted and indexed above
+		case bi != nil && bi.duplicateFree(raw):
 			metaOnce = true
 			// Unique string keys: go-yaml v2's scalars, ordered mappings
 			// written directly, the same values as sigs.k8s.io/yaml.
@@ -203,7 +204,10 @@ func (s *splitter) convert(raw []byte, idx, line int) {
 				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
 				return
 			}
-		} else if js, err = yaml.YAMLToJSONStrict(raw); err != nil {
+		default:
+			if js, err = yaml.YAMLToJSONStrict(raw); err == nil {
+				break
+			}
 			dups := reDupKey.FindAllStringSubmatch(err.Error(), -1)
 			if len(dups) == 0 {
 				s.fail(idx, line+yamlErrLine(err)-1, fmt.Errorf("%w: %s", ErrSyntax, cleanYAMLErr(err)))
