@@ -7,10 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// blockToJSON converts the block-style YAML of nearly every Kubernetes
+// convertBlock converts the block-style YAML of nearly every Kubernetes
 // manifest straight to JSON text, with the values sigs.k8s.io/yaml's
 // YAMLToJSON produces (go-yaml v2, YAML 1.1 scalars) but without building
 // a token stream, a node tree, Go maps or sorted keys. It appends to dst.
+// On the way it builds the position index of the text (the same nodes
+// buildBlockIndex records, so lookups answer alike) and measures the
+// nesting depth of the JSON; it returns both.
 //
 // It handles block mappings and sequences (including compact ones),
 // plain, single- and double-quoted scalars on one line, literal and folded
@@ -20,17 +23,9 @@ import (
 // quoted scalars, tabs, directives, unusual characters — and on any text
 // it cannot prove valid; the caller then uses the general converter,
 // which also produces the error message for invalid YAML. Keys come out in
-// document order: the caller only uses the result when the index that
-// convertBlock builds proves them unique (flow mappings it checks itself).
+// document order: the caller only uses the result when that index proves
+// them unique (flow mappings it checks itself).
 // A differential test and a fuzz target hold it to sigs.k8s.io/yaml.
-func blockToJSON(dst, raw []byte) (out []byte, ok bool) {
-	out, _, _, ok = convertBlock(dst, raw)
-	return out, ok
-}
-
-// convertBlock is blockToJSON that also returns the position index of
-// the text, built on the way (the same nodes buildBlockIndex records, so
-// lookups answer alike), and the nesting depth of the JSON.
 func convertBlock(dst, raw []byte) (out []byte, idx *blockIndex, depth int, ok bool) {
 	if !plainText(raw) {
 		return dst, nil, 0, false

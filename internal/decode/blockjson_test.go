@@ -17,6 +17,12 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// blockToJSON is convertBlock without the index and depth.
+func blockToJSON(dst, raw []byte) ([]byte, bool) {
+	out, _, _, ok := convertBlock(dst, raw)
+	return out, ok
+}
+
 // checkBlockConversion: whenever the direct converter answers, the text is
 // valid YAML for go-yaml and the JSON holds the values sigs.k8s.io/yaml
 // gives. Texts with duplicate keys are out of its contract (the caller
